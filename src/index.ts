@@ -1,1 +1,11 @@
 // Public API: re-exports only.
+export * from './errors';
+export * from './peer';
+export * from './model/connection';
+export * from './model/placement';
+export * from './workload/env';
+export * from './workload/files';
+export * from './workload/probe';
+export * from './secure-app';
+export * from './isolated-namespace';
+export * from './checks/quota';

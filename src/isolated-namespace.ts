@@ -1,0 +1,341 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { quotaProblems } from './checks/quota';
+import { childPath, throwIfProblems } from './errors';
+import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
+import { checkDnsLabel, checkLabels, checkQuantity, parseQuantity } from './model/validate';
+import { dnsEgressRule } from './network/network-policy';
+import { IPeer, PeerInfo, PeerKind } from './peer';
+import { parsePodSecurityVersion } from './security/pod-security';
+
+/** Who a RoleBinding grants a role to. */
+export class RbacSubject {
+  /** A group, as the cluster's authenticator names it. */
+  public static group(name: string): RbacSubject {
+    return new RbacSubject({ kind: 'Group', name, apiGroup: 'rbac.authorization.k8s.io' });
+  }
+
+  /** A user, as the cluster's authenticator names it. */
+  public static user(name: string): RbacSubject {
+    return new RbacSubject({ kind: 'User', name, apiGroup: 'rbac.authorization.k8s.io' });
+  }
+
+  /**
+   * A ServiceAccount.
+   * @param namespace default: the namespace the binding is in
+   */
+  public static serviceAccount(name: string, namespace?: string): RbacSubject {
+    return new RbacSubject({ kind: 'ServiceAccount', name, namespace });
+  }
+
+  private constructor(private readonly subject: { kind: string; name: string; apiGroup?: string; namespace?: string }) {}
+
+  /** The RoleBinding subject, with a ServiceAccount's namespace defaulted to `namespace`. */
+  public render(namespace: string): any {
+    return this.subject.kind === 'ServiceAccount' ? { ...this.subject, namespace: this.subject.namespace ?? namespace } : { ...this.subject };
+  }
+
+  public problem(): string | undefined {
+    if (!this.subject.name) return `an RBAC ${this.subject.kind} has an empty name. Fix: name the subject.`;
+    if (this.subject.kind === 'ServiceAccount') {
+      return checkDnsLabel('ServiceAccount subject name', this.subject.name)
+        ?? (this.subject.namespace !== undefined ? checkDnsLabel('ServiceAccount subject namespace', this.subject.namespace) : undefined);
+    }
+    if (this.subject.name.startsWith('system:')) {
+      return `RBAC subject "${this.subject.name}" is a built-in system identity; granting it a role in a team namespace widens every cluster's attack surface. Fix: bind a named group or user.`;
+    }
+    return undefined;
+  }
+}
+
+/** Default requests and limits for containers that set none, and a per-container ceiling. */
+export interface LimitRangeSettings {
+  /**
+   * Requests given to containers that set none, by resource (cpu, memory, ephemeral-storage).
+   * @default { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }
+   */
+  readonly defaultRequest?: { [resource: string]: string };
+  /**
+   * Limits given to containers that set none.
+   * @default { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '256Mi' }
+   */
+  readonly defaultLimit?: { [resource: string]: string };
+  /**
+   * Most any one container may set as its limit.
+   * @default { cpu: '2', memory: '4Gi', 'ephemeral-storage': '2Gi' }
+   */
+  readonly max?: { [resource: string]: string };
+}
+
+/** Properties of an IsolatedNamespace. */
+export interface IsolatedNamespaceProps {
+  /**
+   * Namespace name (DNS-1123 label; not default or kube-*).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Pod Security level enforced; apps inside are checked against it at synth.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Policy version the level is enforced at, pinned so a cluster upgrade cannot start rejecting pods.
+   * @default 'v1.27' (the Kubernetes minor the library targets)
+   */
+  readonly podSecurityVersion?: string;
+  /**
+   * Level for `audit` annotations.
+   * @default - the enforced level
+   */
+  readonly auditLevel?: PodSecurityLevel;
+  /**
+   * Level for `warn` responses.
+   * @default - the enforced level
+   */
+  readonly warnLevel?: PodSecurityLevel;
+  /**
+   * Version for audit and warn, `latest` so that an upgrade warns before it rejects.
+   * @default 'latest'
+   */
+  readonly auditWarnVersion?: string;
+  /**
+   * Extra labels on the Namespace (they may override the Pod Security labels).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Let every pod of the namespace reach every other on any port.
+   * @default false
+   */
+  readonly allowIntraNamespace?: boolean;
+  /**
+   * ResourceQuota `hard` entries, merged over the defaults (keys as Kubernetes spells them).
+   * @default - requests.cpu 4, requests.memory 8Gi, requests.ephemeral-storage 8Gi, limits.cpu 8,
+   * limits.memory 16Gi, limits.ephemeral-storage 16Gi, pods 50, services.loadbalancers 0,
+   * services.nodeports 0
+   */
+  readonly quota?: { [key: string]: string };
+  /**
+   * Allow LoadBalancer Services (lifts `services.loadbalancers: 0`).
+   * @default false
+   */
+  readonly allowLoadBalancers?: boolean;
+  /**
+   * Allow NodePort Services (lifts `services.nodeports: 0`).
+   * @default false
+   */
+  readonly allowNodePorts?: boolean;
+  /**
+   * LimitRange values.
+   * @default - see LimitRangeSettings
+   */
+  readonly limitRange?: LimitRangeSettings;
+  /**
+   * Bound to the built-in `admin` ClusterRole in this namespace.
+   * @default - none
+   */
+  readonly admins?: RbacSubject[];
+  /**
+   * Bound to the built-in `edit` ClusterRole in this namespace.
+   * @default - none
+   */
+  readonly editors?: RbacSubject[];
+  /**
+   * Bound to the built-in `view` ClusterRole in this namespace.
+   * @default - none
+   */
+  readonly viewers?: RbacSubject[];
+}
+
+const RESERVED = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const LEVELS = Object.values(PodSecurityLevel) as string[];
+const DEFAULT_QUOTA: Record<string, string> = {
+  'requests.cpu': '4',
+  'requests.memory': '8Gi',
+  'requests.ephemeral-storage': '8Gi',
+  'limits.cpu': '8',
+  'limits.memory': '16Gi',
+  'limits.ephemeral-storage': '16Gi',
+  'pods': '50',
+  'services.loadbalancers': '0',
+  'services.nodeports': '0',
+};
+const DEFAULT_LIMITS = {
+  defaultRequest: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
+  defaultLimit: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
+  max: { 'cpu': '2', 'memory': '4Gi', 'ephemeral-storage': '2Gi' },
+};
+
+/**
+ * A namespace that is a security boundary: Pod Security labels, default-deny NetworkPolicies
+ * with DNS, a ResourceQuota and LimitRange, a tokenless default ServiceAccount and namespaced
+ * RBAC. Apps defined inside it, at any depth, land in it and are checked against its level.
+ */
+export class IsolatedNamespace extends Construct implements IPeer {
+  /** Namespace name. */
+  public readonly name: string;
+  /** Enforced Pod Security level. */
+  public readonly podSecurity: PodSecurityLevel;
+  /** Version the level is enforced at. */
+  public readonly podSecurityVersion: string;
+  /** The Namespace object. */
+  public readonly namespaceObject: ApiObject;
+  /** ResourceQuota `hard` as emitted. */
+  public readonly quota: { [key: string]: string };
+  /** Workloads placed in this namespace. */
+  private readonly members: IPlacedWorkload[] = [];
+
+  constructor(scope: Construct, id: string, props: IsolatedNamespaceProps = {}) {
+    const path = childPath(scope, id);
+    const name = props.name ?? id;
+    const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
+    const version = props.podSecurityVersion ?? TARGET_KUBERNETES_VERSION;
+    const auditWarnVersion = props.auditWarnVersion ?? 'latest';
+    const quota: Record<string, string> = {
+      ...DEFAULT_QUOTA,
+      ...(props.allowLoadBalancers ? { 'services.loadbalancers': undefined as any } : {}),
+      ...(props.allowNodePorts ? { 'services.nodeports': undefined as any } : {}),
+      ...props.quota,
+    };
+    for (const k of Object.keys(quota)) if (quota[k] === undefined) delete quota[k];
+    const limits = {
+      defaultRequest: { ...DEFAULT_LIMITS.defaultRequest, ...props.limitRange?.defaultRequest },
+      defaultLimit: { ...DEFAULT_LIMITS.defaultLimit, ...props.limitRange?.defaultLimit },
+      max: { ...DEFAULT_LIMITS.max, ...props.limitRange?.max },
+    };
+    const versionProblem = (what: string, v: string) => {
+      try {
+        parsePodSecurityVersion(v);
+        return undefined;
+      } catch {
+        return `${what} "${v}" is not a Pod Security version. Fix: use "latest" or "v1.<minor>", e.g. "${TARGET_KUBERNETES_VERSION}".`;
+      }
+    };
+    const levelProblem = (what: string, v: string | undefined) => v === undefined || LEVELS.includes(v) ? undefined
+      : `${what} "${v}" is not a Pod Security level. Fix: use PodSecurityLevel.RESTRICTED, BASELINE or PRIVILEGED.`;
+    throwIfProblems(path, [
+      checkDnsLabel('namespace name', name),
+      RESERVED.includes(name) ? `namespace name "${name}" is reserved by Kubernetes; isolating it would break the cluster. Fix: choose a name of your own, e.g. "${id === name ? 'team-a' : id}".` : undefined,
+      levelProblem('podSecurity', level), levelProblem('auditLevel', props.auditLevel), levelProblem('warnLevel', props.warnLevel),
+      versionProblem('podSecurityVersion', version),
+      versionProblem('auditWarnVersion', auditWarnVersion),
+      props.labels ? checkLabels('namespace label', props.labels) : undefined,
+      ...Object.entries(quota).map(([k, v]) => checkQuantity(`quota["${k}"]`, v)),
+      ...Object.entries(limits).flatMap(([kind, m]) => Object.entries(m).map(([r, v]) => checkQuantity(`limitRange.${kind}["${r}"]`, v))),
+      ...Object.keys(limits.max).flatMap((r) => [limits.defaultLimit[r as keyof typeof limits.defaultLimit], limits.defaultRequest[r as keyof typeof limits.defaultRequest]]
+        .filter((v) => v !== undefined && parseQuantity(v) !== undefined && parseQuantity(limits.max[r as keyof typeof limits.max])! < parseQuantity(v)!)
+        .map((v) => `limitRange default ${r} "${v}" exceeds the max "${limits.max[r as keyof typeof limits.max]}". Fix: lower the default or raise the max.`)),
+      ...[...props.admins ?? [], ...props.editors ?? [], ...props.viewers ?? []].map((s) => s.problem()),
+    ]);
+    super(scope, id);
+    this.name = name;
+    this.podSecurity = level;
+    this.podSecurityVersion = version;
+    this.quota = quota;
+
+    const placement: Placement = {
+      namespace: name,
+      podSecurityLevel: level,
+      // Pods must pass the pinned version (enforced) and the warn version, so nothing warns.
+      podSecurityVersions: [...new Set([version, auditWarnVersion])],
+      owner: this,
+      members: this.members,
+    };
+    providePlacement(this, placement);
+
+    const psa = 'pod-security.kubernetes.io';
+    this.namespaceObject = new ApiObject(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        labels: {
+          [`${psa}/enforce`]: level,
+          [`${psa}/enforce-version`]: version,
+          [`${psa}/audit`]: props.auditLevel ?? level,
+          [`${psa}/audit-version`]: auditWarnVersion,
+          [`${psa}/warn`]: props.warnLevel ?? level,
+          [`${psa}/warn-version`]: auditWarnVersion,
+          ...props.labels,
+        },
+      },
+    });
+    // Namespaces are cluster-scoped: never inherit a chart's namespace.
+    if (Chart.of(this).namespace) this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    const meta = (objectName: string) => ({ name: objectName, namespace: name });
+    new ApiObject(this, 'DefaultDeny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('default-deny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new ApiObject(this, 'AllowDns', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('allow-dns'),
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
+    });
+    if (props.allowIntraNamespace) {
+      new ApiObject(this, 'AllowIntraNamespace', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta('allow-same-namespace'),
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+      });
+    }
+    new ApiObject(this, 'ResourceQuota', {
+      apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('quota'), spec: { hard: quota },
+    });
+    new ApiObject(this, 'LimitRange', {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: meta('limits'),
+      spec: { limits: [{ type: 'Container', default: limits.defaultLimit, defaultRequest: limits.defaultRequest, max: limits.max }] },
+    });
+    new ApiObject(this, 'DefaultServiceAccount', {
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('default'), automountServiceAccountToken: false,
+    });
+    const bind = (role: string, subjects: RbacSubject[] | undefined) => {
+      if (!subjects?.length) return;
+      new ApiObject(this, `RoleBinding-${role}`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: meta(`${role}s`),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: subjects.map((s) => s.render(name)),
+      });
+    };
+    bind('admin', props.admins);
+    bind('edit', props.editors);
+    bind('view', props.viewers);
+
+    this.node.addValidation({ validate: () => this.checkMembers(limits.max) });
+  }
+
+  /** All pods of this namespace, as a peer for `allowFrom` / `allowTo`. */
+  public toPeerInfo(): PeerInfo {
+    return { kind: PeerKind.NAMESPACE, namespace: this.name, description: `namespace ${this.name}` };
+  }
+
+  private checked?: { members: number; problems: string[] };
+
+  private checkMembers(max: { [resource: string]: string }): string[] {
+    // cdk8s validates once per chart; members (and their fixed footprints) rarely change between.
+    if (this.checked?.members === this.members.length) return this.checked.problems;
+    const problems = quotaProblems(this.quota, this.members.map((m) => m.footprint()));
+    for (const m of this.members) {
+      for (const c of m.containerLimits()) {
+        for (const [r, v] of Object.entries(c.limits)) {
+          const ceiling = max[r];
+          if (ceiling !== undefined && parseQuantity(v)! > parseQuantity(ceiling)!) {
+            problems.push(`${m.path}: container "${c.container}" sets ${r} limit "${v}" above the namespace LimitRange max "${ceiling}", so its pods would be rejected. Fix: lower the app's limit or raise limitRange.max["${r}"].`);
+          }
+        }
+      }
+    }
+    this.checked = { members: this.members.length, problems };
+    return problems;
+  }
+}

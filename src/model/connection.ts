@@ -1,0 +1,80 @@
+import { SecureConfigError } from '../errors';
+import { IPeer, PeerInfo, Protocol } from '../peer';
+import { checkPortNumber } from './validate';
+
+/** Options for `allowFrom` / `allowTo`. */
+export interface ConnectionOptions {
+  /**
+   * The destination's container port (never a Service port).
+   * @default - the destination app's main container port
+   */
+  readonly port?: number;
+  /**
+   * Protocol.
+   * @default - the protocol of the destination's port, or TCP
+   */
+  readonly protocol?: Protocol;
+}
+
+/**
+ * One declared intent: `from` may open connections to `to` on `port`. Recorded once on each
+ * workload involved; the network and mesh renderers each derive their objects from it, so
+ * `a.allowTo(b)` and `b.allowFrom(a)` are the same record.
+ */
+export interface Connection {
+  /** Source. */
+  readonly from: PeerInfo;
+  /** Destination. */
+  readonly to: PeerInfo;
+  /** Destination container port. */
+  readonly port: number;
+  /** Protocol. */
+  readonly protocol: Protocol;
+}
+
+function peerKey(p: PeerInfo): string {
+  return p.workload ? `w:${p.workload.path}` : `${p.kind}:${p.namespace ?? ''}:${JSON.stringify(p.podLabels ?? {})}:${p.cidr ?? ''}:${(p.except ?? []).join(',')}`;
+}
+
+/** Identity of a connection, for de-duplication of repeated intents. */
+export function connectionKey(c: Connection): string {
+  return `${peerKey(c.from)}>${peerKey(c.to)}:${c.port}/${c.protocol}`;
+}
+
+/**
+ * Resolves an intent to a connection (port and protocol checked against the destination) and
+ * records it on every workload involved. `callerPath` is the construct whose method was called.
+ */
+export function connect(callerPath: string, fromPeer: IPeer, toPeer: IPeer, options: ConnectionOptions = {}): Connection {
+  const from = fromPeer.toPeerInfo();
+  const to = toPeer.toPeerInfo();
+  const target = to.workload;
+  const fail = (problem: string) => {
+    throw new SecureConfigError(callerPath, [problem]);
+  };
+  if (options.port !== undefined) {
+    const bad = checkPortNumber(`port of the connection from ${from.description} to ${to.description}`, options.port);
+    if (bad) fail(bad);
+  }
+  let port = options.port;
+  let protocol = options.protocol;
+  if (target) {
+    const exposed = target.ports.filter((p) => (port === undefined || p.port === port) && (protocol === undefined || p.protocol === protocol));
+    if (target.ports.length === 0) {
+      fail(`${to.description} exposes no container port, so ${from.description} cannot connect to it. Fix: give ${target.path} a \`port\` (or \`ports\`).`);
+    }
+    if (exposed.length === 0) {
+      const have = target.ports.map((p) => `${p.port}/${p.protocol} (${p.name})`).join(', ');
+      fail(`${to.description} does not expose container port ${port}/${protocol ?? 'TCP'}; it exposes ${have}. Fix: use one of those ports, or add the port to ${target.path} with \`ports\`. Ports are container ports, not Service ports.`);
+    }
+    port = exposed[0].port;
+    protocol = exposed[0].protocol;
+  }
+  if (port === undefined) {
+    fail(`a connection to ${to.description} needs a port: it is not a workload of this library, so there is no main port to default to. Fix: pass { port: <number> }.`);
+  }
+  const connection: Connection = { from, to, port: port!, protocol: protocol ?? Protocol.TCP };
+  from.workload?.recordConnection(connection);
+  if (to.workload !== from.workload) to.workload?.recordConnection(connection);
+  return connection;
+}

@@ -1,0 +1,68 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ResourceFootprint } from '../checks/quota';
+
+/** A workload as its namespace sees it: for quota and limit checks. */
+export interface IPlacedWorkload {
+  /** Construct path. */
+  readonly path: string;
+  /** What the workload may claim at its largest. */
+  footprint(): ResourceFootprint;
+  /** Limits of each container, by resource name (cpu, memory, ephemeral-storage). */
+  containerLimits(): Array<{ container: string; limits: { [resource: string]: string } }>;
+}
+
+/** Pod Security Standards levels, as Pod Security Admission names them. */
+export enum PodSecurityLevel {
+  /** Unrestricted: no checks. */
+  PRIVILEGED = 'privileged',
+  /** Prevents known privilege escalations (host namespaces, privileged, dangerous capabilities…). */
+  BASELINE = 'baseline',
+  /** Current pod hardening best practice; what every SecureApp passes by default. */
+  RESTRICTED = 'restricted',
+}
+
+/** The Kubernetes minor this library targets (cdk8s-plus-27, the 1.27 schema). */
+export const TARGET_KUBERNETES_VERSION = 'v1.27';
+
+/**
+ * Where a workload lands and what admits it: the namespace and the Pod Security rules that the
+ * API server will apply there. Recorded once by the enclosing namespace construct and read by
+ * every workload inside it, so the checks never disagree with the namespace labels.
+ */
+export interface Placement {
+  /** Namespace name; undefined when the chart sets none (objects go where they are applied). */
+  readonly namespace?: string;
+  /** The level pods are checked against at synth. */
+  readonly podSecurityLevel: PodSecurityLevel;
+  /** Policy versions to check ('v1.N' or 'latest'); a pod must pass all of them. */
+  readonly podSecurityVersions: string[];
+  /** The construct that owns the placement (an IsolatedNamespace), if any. */
+  readonly owner?: IConstruct;
+  /** Workloads placed here register themselves, so the owner can check them as a whole. */
+  readonly members?: IPlacedWorkload[];
+}
+
+const PLACEMENT = Symbol.for('cdk8s-secure.placement');
+
+/** Makes every construct below `scope` land in `placement`. */
+export function providePlacement(scope: IConstruct, placement: Placement): void {
+  (scope as any)[PLACEMENT] = placement;
+}
+
+/**
+ * The placement of a construct created under `scope`: the nearest enclosing provider, else the
+ * chart's namespace checked at restricted for the targeted version and latest. Walks the scope
+ * chain only (depth, not app size), once per construct.
+ */
+export function placementOf(scope: IConstruct): Placement {
+  for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+    const p = (s as any)[PLACEMENT] as Placement | undefined;
+    if (p) return p;
+  }
+  return {
+    namespace: Chart.of(scope).namespace,
+    podSecurityLevel: PodSecurityLevel.RESTRICTED,
+    podSecurityVersions: [TARGET_KUBERNETES_VERSION, 'latest'],
+  };
+}

@@ -1,0 +1,90 @@
+import { Connection } from '../model/connection';
+import { PeerInfo, PeerKind } from '../peer';
+
+/** The label the API server puts on every Namespace: the one reliable way to select by name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Where in-cluster DNS runs in a stock cluster (CoreDNS keeps the kube-dns label). */
+export const KUBE_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
+
+/** Egress to kube-dns only, on UDP and TCP 53 (TCP for truncated answers). */
+export function dnsEgressRule(): any {
+  return {
+    to: [{
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: KUBE_DNS.namespace } },
+      podSelector: { matchLabels: { ...KUBE_DNS.podLabels } },
+    }],
+    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  };
+}
+
+/**
+ * One NetworkPolicy peer for `peer`, seen from a policy in `policyNamespace`. Pods in the same
+ * namespace are selected by podSelector alone; anything else by namespace name AND pod labels in
+ * one peer (two peers would mean OR and admit the whole namespace).
+ */
+export function renderNetworkPeer(peer: PeerInfo, policyNamespace: string | undefined): any {
+  switch (peer.kind) {
+    case PeerKind.IP_BLOCK:
+      return { ipBlock: { cidr: peer.cidr, except: peer.except } };
+    case PeerKind.NAMESPACE:
+      return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } } };
+    default: {
+      const podSelector = { matchLabels: { ...peer.podLabels } };
+      if (peer.namespace === policyNamespace) return { podSelector };
+      // A peer without a namespace is applied wherever kubectl points: 'default' unless told.
+      return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace ?? 'default' } }, podSelector };
+    }
+  }
+}
+
+/** A hole that is not a recorded connection (mesh control plane, scrapes): a peer and its ports. */
+export interface PolicyRule {
+  /** The peers, as NetworkPolicy peers (already rendered). */
+  readonly peers: any[];
+  /** Ports as NetworkPolicy ports. */
+  readonly ports: Array<{ protocol: string; port: number }>;
+}
+
+/**
+ * The spec of the one NetworkPolicy that selects a workload: both directions isolated (policyTypes
+ * written out), DNS egress, then one rule per peer with all of that peer's ports, in the order
+ * the intents were declared.
+ */
+export function workloadPolicySpec(
+  self: { namespace?: string; selector: { [key: string]: string }; path: string },
+  connections: Connection[],
+  extra: { ingress?: PolicyRule[]; egress?: PolicyRule[] } = {},
+): any {
+  const ingress = new RuleSet(self.namespace);
+  const egress = new RuleSet(self.namespace);
+  for (const c of connections) {
+    if (c.to.workload?.path === self.path) ingress.add(c.from, c.port, c.protocol);
+    if (c.from.workload?.path === self.path) egress.add(c.to, c.port, c.protocol);
+  }
+  return {
+    podSelector: { matchLabels: { ...self.selector } },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [...ingress.rules(), ...(extra.ingress ?? [])].map((r) => ({ from: r.peers, ports: r.ports })),
+    egress: [dnsEgressRule(), ...[...egress.rules(), ...(extra.egress ?? [])].map((r) => ({ to: r.peers, ports: r.ports }))],
+  };
+}
+
+/** Groups ports by rendered peer so each peer appears once per direction. */
+class RuleSet {
+  private readonly byPeer = new Map<string, { peer: any; ports: Array<{ protocol: string; port: number }> }>();
+
+  constructor(private readonly namespace: string | undefined) {}
+
+  public add(peer: PeerInfo, port: number, protocol: string): void {
+    const rendered = renderNetworkPeer(peer, this.namespace);
+    const key = JSON.stringify(rendered);
+    const entry = this.byPeer.get(key) ?? { peer: rendered, ports: [] };
+    if (!entry.ports.some((p) => p.port === port && p.protocol === protocol)) entry.ports.push({ protocol, port });
+    this.byPeer.set(key, entry);
+  }
+
+  public rules(): PolicyRule[] {
+    return [...this.byPeer.values()].map((e) => ({ peers: [e.peer], ports: e.ports }));
+  }
+}

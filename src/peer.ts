@@ -1,0 +1,137 @@
+import { checkCidr, checkDnsLabel, checkLabels, cidrContains } from './model/validate';
+import { SecureConfigError } from './errors';
+import { Connection } from './model/connection';
+
+/** Network protocols a port can use. */
+export enum Protocol {
+  /** TCP (the Kubernetes default). */
+  TCP = 'TCP',
+  /** UDP. */
+  UDP = 'UDP',
+  /** SCTP. */
+  SCTP = 'SCTP',
+}
+
+/** What kind of thing a peer is. */
+export enum PeerKind {
+  /** A workload defined with this library (SecureApp, MonitoredService). */
+  WORKLOAD = 'workload',
+  /** Every pod of a namespace. */
+  NAMESPACE = 'namespace',
+  /** Pods with given labels in a namespace. */
+  PODS = 'pods',
+  /** Addresses outside the cluster. */
+  IP_BLOCK = 'ipBlock',
+}
+
+/** A container port of a workload. */
+export interface WorkloadPort {
+  /** Port name (IANA service name: at most 15 characters). */
+  readonly name: string;
+  /** Container port number. */
+  readonly port: number;
+  /** Protocol. */
+  readonly protocol: Protocol;
+}
+
+/**
+ * What a peer is, as plain data. Every layer (NetworkPolicy, Istio AuthorizationPolicy) renders
+ * its own representation from this one description.
+ */
+export interface PeerInfo {
+  /** The kind of peer. */
+  readonly kind: PeerKind;
+  /** Human-readable description for errors and reports. */
+  readonly description: string;
+  /**
+   * Namespace of the pods (WORKLOAD, NAMESPACE, PODS).
+   * @default - the chart's namespace, or none when the chart sets none
+   */
+  readonly namespace?: string;
+  /**
+   * Labels that select the peer's pods (WORKLOAD, PODS).
+   * @default - all pods of the namespace
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * CIDR block (IP_BLOCK).
+   * @default - none
+   */
+  readonly cidr?: string;
+  /**
+   * Blocks excluded from `cidr` (IP_BLOCK).
+   * @default - none
+   */
+  readonly except?: string[];
+  /**
+   * The workload, for WORKLOAD peers: its ports and identity, and where the other side of a
+   * connection is recorded.
+   * @default - not a workload
+   */
+  readonly workload?: IWorkload;
+}
+
+/** Anything that can be on the other side of `allowFrom` / `allowTo`. */
+export interface IPeer {
+  /** Describes the peer. */
+  toPeerInfo(): PeerInfo;
+}
+
+/** A workload made by this library: a peer whose policy records its side of every connection. */
+export interface IWorkload extends IPeer {
+  /** Construct path, for error messages. */
+  readonly path: string;
+  /** Workload (Deployment) name. */
+  readonly name: string;
+  /** Namespace, when known. */
+  readonly namespace?: string;
+  /** Name of the workload's ServiceAccount (its mesh identity). */
+  readonly serviceAccountName: string;
+  /** Container ports, main port first. */
+  readonly ports: WorkloadPort[];
+  /** Records a connection that involves this workload (either end). */
+  recordConnection(connection: Connection): void;
+}
+
+const METADATA_CIDR_V4 = '169.254.169.254/32';
+
+/** Peers that are not workloads of this library. */
+export class Peer implements IPeer {
+  /** Every pod in namespace `name`. */
+  public static namespace(name: string): Peer {
+    Peer.check(checkDnsLabel('Peer.namespace name', name));
+    return new Peer({ kind: PeerKind.NAMESPACE, namespace: name, description: `namespace ${name}` });
+  }
+
+  /** Pods carrying all of `labels` in namespace `namespace`. */
+  public static pods(namespace: string, labels: { [key: string]: string }): Peer {
+    Peer.check(checkDnsLabel('Peer.pods namespace', namespace) ?? checkLabels('Peer.pods label', labels)
+      ?? (Object.keys(labels).length === 0 ? 'Peer.pods needs at least one label. Fix: pass the labels of the pods, or use Peer.namespace() for all pods of the namespace.' : undefined));
+    const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+    return new Peer({ kind: PeerKind.PODS, namespace, podLabels: { ...labels }, description: `pods ${shown} in ${namespace}` });
+  }
+
+  /**
+   * Addresses outside the cluster. `0.0.0.0/0` always excepts the cloud metadata endpoint
+   * (169.254.169.254/32), which hands out node credentials to any pod that can reach it.
+   */
+  public static ipBlock(cidr: string, except: string[] = []): Peer {
+    Peer.check(checkCidr('Peer.ipBlock cidr', cidr));
+    for (const e of except) {
+      Peer.check(checkCidr('Peer.ipBlock except', e)
+        ?? (cidrContains(cidr, e) ? undefined : `Peer.ipBlock except "${e}" is not inside "${cidr}". Fix: list only blocks within the cidr.`));
+    }
+    const all = cidr === '0.0.0.0/0' && !except.includes(METADATA_CIDR_V4) ? [...except, METADATA_CIDR_V4] : [...except];
+    return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` });
+  }
+
+  private static check(problem: string | undefined): void {
+    if (problem) throw new SecureConfigError('Peer', [problem]);
+  }
+
+  private constructor(private readonly info: PeerInfo) {}
+
+  public toPeerInfo(): PeerInfo {
+    return this.info;
+  }
+}

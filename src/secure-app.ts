@@ -1,0 +1,729 @@
+import { ApiObject, Lazy, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import { childPath, throwIfProblems } from './errors';
+import { connect, Connection, ConnectionOptions, connectionKey } from './model/connection';
+import { IPlacedWorkload, Placement, placementOf } from './model/placement';
+import { ResourceFootprint } from './checks/quota';
+import {
+  checkCapability, checkDnsLabel, checkDnsSubdomain, checkImage, checkLabels, checkPortName, checkPortNumber,
+  checkQuantity, parseQuantity,
+} from './model/validate';
+import { workloadPolicySpec } from './network/network-policy';
+import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './peer';
+import { checkPodSecurity } from './security/pod-security';
+import { PodTemplateSpec, renderPodTemplate } from './security/pod-template';
+import { checkEnv, EnvValue } from './workload/env';
+import { MountedFiles } from './workload/files';
+import { Probe } from './workload/probe';
+
+/** How the app's Service is exposed. */
+export enum ServiceType {
+  /** Reachable inside the cluster only. */
+  CLUSTER_IP = 'ClusterIP',
+  /** Also on a port of every node. */
+  NODE_PORT = 'NodePort',
+  /** Also through a cloud load balancer. */
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
+/** An extra named container port. */
+export interface ContainerPort {
+  /** Port name (at most 15 lowercase letters, digits and '-'); Istio and Prometheus refer to it. */
+  readonly name: string;
+  /** Container port number. */
+  readonly port: number;
+  /**
+   * Protocol.
+   * @default Protocol.TCP
+   */
+  readonly protocol?: Protocol;
+  /**
+   * Port on the Service.
+   * @default - the container port
+   */
+  readonly servicePort?: number;
+  /**
+   * Application protocol (`http`, `http2`, `grpc`, `tcp`…), written as the Service port's
+   * `appProtocol` so a mesh picks the right protocol.
+   * @default - none
+   */
+  readonly appProtocol?: string;
+}
+
+/** A request and a limit for one resource. */
+export interface ResourceRange {
+  /**
+   * What the scheduler reserves.
+   * @default - see `ResourceSettings`
+   */
+  readonly request?: string;
+  /**
+   * What the container may use at most (cgroup limit).
+   * @default - see `ResourceSettings`
+   */
+  readonly limit?: string;
+}
+
+/** Requests and limits of the app container. */
+export interface ResourceSettings {
+  /**
+   * CPU.
+   * @default { request: '100m', limit: '500m' }
+   */
+  readonly cpu?: ResourceRange;
+  /**
+   * Memory.
+   * @default { request: '128Mi', limit: '256Mi' }
+   */
+  readonly memory?: ResourceRange;
+  /**
+   * Ephemeral storage (writable dirs, logs, image layers written to).
+   * @default { request: '64Mi', limit: '256Mi' }
+   */
+  readonly ephemeralStorage?: ResourceRange;
+}
+
+/** Horizontal pod autoscaling on CPU. */
+export interface AutoscalingOptions {
+  /**
+   * Fewest replicas; at least 2 so one disruption never takes the app down.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /** Most replicas; more than `minReplicas`. */
+  readonly maxReplicas: number;
+  /**
+   * Target average CPU utilization, percent of the request.
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** A directory the app may write to despite the read-only root filesystem. */
+export interface WritableDir {
+  /** Absolute path in the container. */
+  readonly path: string;
+  /**
+   * Most the directory may hold before the pod is evicted.
+   * @default '64Mi'
+   */
+  readonly sizeLimit?: string;
+}
+
+/** A pod toleration. */
+export interface Toleration {
+  /**
+   * Taint key.
+   * @default - all taints (only with operator Exists)
+   */
+  readonly key?: string;
+  /**
+   * `Equal` or `Exists`.
+   * @default 'Equal'
+   */
+  readonly operator?: string;
+  /**
+   * Taint value (with Equal).
+   * @default - none
+   */
+  readonly value?: string;
+  /**
+   * `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+   * @default - all effects
+   */
+  readonly effect?: string;
+  /**
+   * How long a NoExecute taint is tolerated.
+   * @default - forever
+   */
+  readonly tolerationSeconds?: number;
+}
+
+/** A required node-affinity expression. */
+export interface NodeSelectorRequirement {
+  /** Node label key. */
+  readonly key: string;
+  /** `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`. */
+  readonly operator: string;
+  /**
+   * Values (for In, NotIn, Gt, Lt).
+   * @default - none
+   */
+  readonly values?: string[];
+}
+
+/** Identity of the process in the container. */
+export interface SecurityContextOptions {
+  /**
+   * UID; never 0. kube-score asks for 10000 or more, so host UIDs cannot overlap.
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID; never 0.
+   * @default 10001
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Group that owns mounted volumes.
+   * @default 10001
+   */
+  readonly fsGroup?: number;
+}
+
+/**
+ * Explicit exceptions to the hardening defaults. Each is still checked at synth against the Pod
+ * Security level of the namespace the app lands in: e.g. `NET_ADMIN` fails in a restricted or
+ * baseline namespace and passes in a privileged one.
+ */
+export interface SecurityRelaxations {
+  /**
+   * Linux capabilities to add after dropping ALL. Restricted admits only NET_BIND_SERVICE.
+   * @default - none
+   */
+  readonly addCapabilities?: string[];
+  /**
+   * Let processes gain more privileges than their parent (setuid binaries).
+   * @default false
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+  /**
+   * Run the container privileged (full host access).
+   * @default false
+   */
+  readonly privileged?: boolean;
+  /**
+   * Make the root filesystem writable.
+   * @default false
+   */
+  readonly writableRootFilesystem?: boolean;
+  /**
+   * Run with seccomp Unconfined instead of RuntimeDefault.
+   * @default false
+   */
+  readonly seccompUnconfined?: boolean;
+  /**
+   * Use the node's network namespace.
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
+  /**
+   * Use the node's PID namespace.
+   * @default false
+   */
+  readonly hostPID?: boolean;
+  /**
+   * Use the node's IPC namespace.
+   * @default false
+   */
+  readonly hostIPC?: boolean;
+  /**
+   * Mount the ServiceAccount token, for apps that call the Kubernetes API.
+   * @default false
+   */
+  readonly mountServiceAccountToken?: boolean;
+}
+
+/** Properties of a SecureApp. */
+export interface SecureAppProps {
+  /** Container image, pinned by tag or digest (`:latest` and untagged images are refused). */
+  readonly image: string;
+  /**
+   * Name of the Deployment, ServiceAccount, Service and policies.
+   * @default - unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Value of `app.kubernetes.io/name`.
+   * @default - the construct id
+   */
+  readonly appName?: string;
+  /**
+   * Main container port: default target of `allowFrom`, of probes and of the Service.
+   * @default - no port (a worker)
+   */
+  readonly port?: number;
+  /**
+   * Name of the main port.
+   * @default 'http'
+   */
+  readonly portName?: string;
+  /**
+   * Application protocol of the main port (Service `appProtocol`).
+   * @default - none
+   */
+  readonly appProtocol?: string;
+  /**
+   * Extra named container ports.
+   * @default - none
+   */
+  readonly ports?: ContainerPort[];
+  /**
+   * Replica count (not with `autoscaling`).
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Entrypoint override.
+   * @default - the image's
+   */
+  readonly command?: string[];
+  /**
+   * Arguments.
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly env?: { [name: string]: EnvValue };
+  /**
+   * ConfigMap and Secret files mounted read-only.
+   * @default - none
+   */
+  readonly files?: MountedFiles[];
+  /**
+   * Writable directories besides `/tmp` (always writable, 64Mi) as size-limited emptyDirs.
+   * @default - only /tmp
+   */
+  readonly writableDirs?: WritableDir[];
+  /**
+   * Requests and limits.
+   * @default - cpu 100m/500m, memory 128Mi/256Mi, ephemeral-storage 64Mi/256Mi
+   */
+  readonly resources?: ResourceSettings;
+  /**
+   * Readiness probe.
+   * @default - TCP check on the main port (none for workers)
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe.
+   * @default - TCP check on the main port (none for workers)
+   */
+  readonly liveness?: Probe;
+  /**
+   * Scale on CPU with a HorizontalPodAutoscaler.
+   * @default - fixed `replicas`
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * Tolerations.
+   * @default - none
+   */
+  readonly tolerations?: Toleration[];
+  /**
+   * Node labels the pods require.
+   * @default - none
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Required node-affinity expressions (all must match).
+   * @default - none
+   */
+  readonly nodeAffinity?: NodeSelectorRequirement[];
+  /**
+   * PriorityClass of the pods.
+   * @default - the cluster default
+   */
+  readonly priorityClassName?: string;
+  /**
+   * RuntimeClass, e.g. `gvisor` for a sandboxed kernel.
+   * @default - the node's default runtime
+   */
+  readonly runtimeClassName?: string;
+  /**
+   * `false` runs the pod in its own user namespace (root in the container is not root on the node).
+   * @default - unset (the node's default, host user namespace)
+   */
+  readonly hostUsers?: boolean;
+  /**
+   * How the Service is exposed.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
+  /**
+   * UID/GID the container runs as.
+   * @default - 10001 for all three
+   */
+  readonly securityContext?: SecurityContextOptions;
+  /**
+   * Exceptions to the hardening defaults, still checked against Pod Security at synth.
+   * @default - none
+   */
+  readonly relax?: SecurityRelaxations;
+  /**
+   * Extra labels on every object and pod.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations on the pods.
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+}
+
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const DEFAULT_UID = 10001;
+const DEFAULT_RESOURCES = {
+  'cpu': { request: '100m', limit: '500m' },
+  'memory': { request: '128Mi', limit: '256Mi' },
+  'ephemeral-storage': { request: '64Mi', limit: '256Mi' },
+};
+
+// Which relaxation produced a field, so the error points at the user's own prop.
+const RELAX_PROP: Array<[string, string]> = [
+  ['capabilities.add', 'addCapabilities'], ['privileged', 'privileged'], ['allowPrivilegeEscalation', 'allowPrivilegeEscalation'],
+  ['seccompProfile', 'seccompUnconfined'], ['hostNetwork', 'hostNetwork'], ['hostPID', 'hostPID'], ['hostIPC', 'hostIPC'],
+];
+
+interface Rendered {
+  readonly podTemplate: any;
+  readonly violations: string[];
+  readonly networkPolicy: any;
+}
+
+/**
+ * A workload that passes Pod Security `restricted` by default: its own ServiceAccount without a
+ * token, a hardened Deployment, a Service for its ports, a PodDisruptionBudget and spread when
+ * replicated, optional autoscaling, and a NetworkPolicy that admits only what was declared with
+ * `allowFrom` / `allowTo` (and DNS).
+ */
+export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
+  /** Deployment name (also of the ServiceAccount, Service and policies). */
+  public readonly name: string;
+  /** Namespace the app lands in, when known. */
+  public readonly namespace?: string;
+  /** ServiceAccount name. */
+  public readonly serviceAccountName: string;
+  /** Container ports, main port first. */
+  public readonly ports: WorkloadPort[];
+  /** The one label that selects this app's pods. */
+  public readonly selector: { [key: string]: string };
+  /** Labels on every object and pod. */
+  public readonly labels: { [key: string]: string };
+  /** Construct path. */
+  public readonly path: string;
+  /** Where the app lands and which Pod Security rules apply. */
+  public readonly placement: Placement;
+  /** The Deployment. */
+  public readonly deployment: ApiObject;
+  /** The ServiceAccount. */
+  public readonly serviceAccount: ApiObject;
+  /** The NetworkPolicy selecting the pods. */
+  public readonly networkPolicy: ApiObject;
+  /** The Service, when the app has ports. */
+  public readonly service?: ApiObject;
+  /** The PodDisruptionBudget, when replicated. */
+  public readonly podDisruptionBudget?: ApiObject;
+  /** The HorizontalPodAutoscaler, with `autoscaling`. */
+  public readonly autoscaler?: ApiObject;
+
+  private readonly podSpec: PodTemplateSpec;
+  private readonly maxReplicas: number;
+  private readonly serviceType?: ServiceType;
+  private readonly connections: Connection[] = [];
+  private readonly connectionKeys = new Set<string>();
+  // Bumped by every mutation; rendering and checks are cached per revision because cdk8s runs
+  // validations once per chart and resolves each object separately.
+  private revision = 0;
+  private cache?: { revision: number; value: Rendered };
+
+  constructor(scope: Construct, id: string, props: SecureAppProps) {
+    const path = childPath(scope, id);
+    const spec = SecureApp.normalize(path, props);
+    super(scope, id);
+    this.path = path;
+    this.placement = placementOf(scope);
+    this.namespace = this.placement.namespace;
+    this.name = props.name ?? Names.toDnsLabel(this);
+    this.serviceAccountName = this.name;
+    this.ports = spec.ports;
+    this.selector = { [INSTANCE_LABEL]: this.name };
+    this.labels = {
+      'app.kubernetes.io/name': props.appName ?? id,
+      [INSTANCE_LABEL]: this.name,
+      'app.kubernetes.io/managed-by': 'cdk8s-secure',
+      ...props.labels,
+    };
+    throwIfProblems(path, [
+      checkDnsLabel('name', this.name),
+      checkLabels('label', this.labels),
+      this.namespace !== undefined ? checkDnsLabel('namespace', this.namespace) : undefined,
+    ]);
+    this.podSpec = { ...spec.pod, labels: this.labels, selector: this.selector, serviceAccountName: this.serviceAccountName };
+    this.maxReplicas = props.autoscaling?.maxReplicas ?? spec.replicas;
+    this.serviceType = spec.ports.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
+    this.placement.members?.push(this);
+
+    const metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
+    this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false,
+    });
+    const autoscaling = props.autoscaling;
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata,
+      spec: {
+        // With an HPA the Deployment must not carry replicas, or every apply resets the scale.
+        replicas: autoscaling ? undefined : spec.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: Lazy.any({ produce: () => this.render().podTemplate }),
+      },
+    });
+    this.node.defaultChild = this.deployment;
+    if (this.ports.length > 0) {
+      this.service = new ApiObject(this, 'Service', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata,
+        spec: {
+          type: props.serviceType ?? ServiceType.CLUSTER_IP,
+          selector: this.selector,
+          ports: spec.servicePorts,
+        },
+      });
+    }
+    if (spec.replicated) {
+      this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata,
+        spec: {
+          maxUnavailable: 1,
+          selector: { matchLabels: this.selector },
+          // Crash-looping pods must not block node drains.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+    if (autoscaling) {
+      this.autoscaler = new ApiObject(this, 'HorizontalPodAutoscaler', {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata,
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: autoscaling.minReplicas ?? 2,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilizationPercent ?? 70 } },
+          }],
+        },
+      });
+    }
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata,
+      spec: Lazy.any({ produce: () => this.render().networkPolicy }),
+    });
+    this.node.addValidation({ validate: () => this.render().violations });
+  }
+
+  /**
+   * Admit connections from `peer` to this app: ingress here and, when the peer is a SecureApp,
+   * egress there. Never isolates a peer that is not a SecureApp.
+   */
+  public allowFrom(peer: IPeer, options: ConnectionOptions = {}): void {
+    connect(this.path, peer, this, options);
+  }
+
+  /**
+   * Let this app connect to `peer`: egress here and, when the peer is a SecureApp, ingress there.
+   * Same manifests as `peer.allowFrom(this)`.
+   */
+  public allowTo(peer: IPeer, options: ConnectionOptions = {}): void {
+    connect(this.path, this, peer, options);
+  }
+
+  /** The connections this app is part of, in declaration order. */
+  public get declaredConnections(): Connection[] {
+    return [...this.connections];
+  }
+
+  public recordConnection(connection: Connection): void {
+    const key = connectionKey(connection);
+    if (this.connectionKeys.has(key)) return;
+    this.connectionKeys.add(key);
+    this.connections.push(connection);
+    this.revision++;
+  }
+
+  public toPeerInfo(): PeerInfo {
+    return {
+      kind: PeerKind.WORKLOAD,
+      description: `SecureApp ${this.path}`,
+      namespace: this.namespace,
+      podLabels: this.selector,
+      workload: this,
+    };
+  }
+
+  public footprint(): ResourceFootprint {
+    const perPod: { [key: string]: string } = {};
+    for (const [kind, values] of Object.entries(this.podSpec.resources)) {
+      for (const [res, q] of Object.entries(values)) perPod[`${kind}.${res}`] = q;
+    }
+    // A rolling update runs one surge pod beyond the maximum (maxSurge: 1).
+    return {
+      path: this.path,
+      maxPods: this.maxReplicas + 1,
+      podsExplained: `${this.maxReplicas + 1} pods (${this.maxReplicas} ${this.autoscaler ? 'autoscaling max' : 'replicas'} + 1 rollout surge)`,
+      perPod,
+      serviceTypes: this.serviceType ? [this.serviceType] : [],
+    };
+  }
+
+  public containerLimits(): Array<{ container: string; limits: { [resource: string]: string } }> {
+    return [{ container: this.podSpec.containerName, limits: { ...this.podSpec.resources.limits } }];
+  }
+
+  private render(): Rendered {
+    if (this.cache?.revision === this.revision) return this.cache.value;
+    const podTemplate = renderPodTemplate(this.podSpec);
+    const violations: string[] = [];
+    const { podSecurityLevel: level, podSecurityVersions: versions, namespace } = this.placement;
+    const seen = new Set<string>();
+    for (const version of versions) {
+      for (const v of checkPodSecurity(podTemplate, level, version)) {
+        const cause = RELAX_PROP.find(([field]) => v.field.includes(field));
+        const text = `Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}${cause ? `, set by \`relax.${cause[1]}\`` : ''}). Fix: ${v.fix}${namespace ? ` (the app lands in namespace "${namespace}")` : ''}.`;
+        if (!seen.has(v.check + v.field)) violations.push(text);
+        seen.add(v.check + v.field);
+      }
+    }
+    const value: Rendered = {
+      podTemplate,
+      violations,
+      networkPolicy: workloadPolicySpec(this, this.connections),
+    };
+    this.cache = { revision: this.revision, value };
+    return value;
+  }
+
+  /** Checks and defaults the props into plain data; throws one error listing every problem. */
+  private static normalize(path: string, props: SecureAppProps) {
+    const problems: Array<string | undefined> = [];
+    const p = props ?? ({} as SecureAppProps);
+    problems.push(checkImage('image', p.image));
+    if (p.name !== undefined) problems.push(checkDnsLabel('name', p.name));
+
+    const ports: WorkloadPort[] = [];
+    const servicePorts: any[] = [];
+    const addPort = (name: string, port: number, protocol: Protocol, servicePort: number | undefined, appProtocol: string | undefined) => {
+      problems.push(checkPortName('port name', name), checkPortNumber(`port "${name}"`, port));
+      if (servicePort !== undefined) problems.push(checkPortNumber(`servicePort of "${name}"`, servicePort));
+      if (ports.some((q) => q.name === name)) problems.push(`port name "${name}" is used twice. Fix: give each port its own name.`);
+      if (ports.some((q) => q.port === port && q.protocol === protocol)) problems.push(`container port ${port}/${protocol} is declared twice. Fix: declare each port once.`);
+      ports.push({ name, port, protocol });
+      servicePorts.push({ name, port: servicePort ?? port, targetPort: name, protocol, appProtocol });
+    };
+    if (p.port !== undefined) addPort(p.portName ?? 'http', p.port, Protocol.TCP, undefined, p.appProtocol);
+    for (const extra of p.ports ?? []) addPort(extra.name, extra.port, extra.protocol ?? Protocol.TCP, extra.servicePort, extra.appProtocol);
+
+    if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 0)) {
+      problems.push(`replicas ${p.replicas} must be a whole number >= 0. Fix: set replicas to 0 or more (2 or more for availability).`);
+    }
+    const a = p.autoscaling;
+    if (a) {
+      const min = a.minReplicas ?? 2;
+      if (p.replicas !== undefined) problems.push('replicas and autoscaling are both set; the autoscaler owns the replica count. Fix: remove replicas and set autoscaling.minReplicas.');
+      if (!Number.isInteger(min) || min < 2) problems.push(`autoscaling.minReplicas ${min} is below 2, so a single disruption takes the app down. Fix: set minReplicas to 2 or more.`);
+      if (!Number.isInteger(a.maxReplicas) || a.maxReplicas <= min) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} must be greater than minReplicas ${min}. Fix: raise maxReplicas, or drop autoscaling and set replicas.`);
+      const t = a.targetCpuUtilizationPercent;
+      if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > 100)) problems.push(`autoscaling.targetCpuUtilizationPercent ${t} must be a whole percent from 1 to 100.`);
+    }
+    const replicas = p.replicas ?? 2;
+
+    const resources = { requests: {} as Record<string, string>, limits: {} as Record<string, string> };
+    const given: Record<string, ResourceRange | undefined> = { 'cpu': p.resources?.cpu, 'memory': p.resources?.memory, 'ephemeral-storage': p.resources?.ephemeralStorage };
+    for (const [res, def] of Object.entries(DEFAULT_RESOURCES)) {
+      const request = given[res]?.request ?? def.request;
+      const limit = given[res]?.limit ?? def.limit;
+      const bad = checkQuantity(`${res} request`, request) ?? checkQuantity(`${res} limit`, limit);
+      problems.push(bad);
+      if (!bad && parseQuantity(request)! > parseQuantity(limit)!) problems.push(`${res} request "${request}" exceeds its limit "${limit}". Fix: raise the limit or lower the request.`);
+      resources.requests[res] = request;
+      resources.limits[res] = limit;
+    }
+
+    const sc = p.securityContext ?? {};
+    for (const [k, v] of Object.entries({ runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, fsGroup: sc.fsGroup })) {
+      if (v !== undefined && (!Number.isInteger(v) || v <= 0)) {
+        problems.push(`securityContext.${k} ${v} is ${v === 0 ? 'root' : 'not a valid id'}. Fix: use a non-zero id, 10000 or more (the default is 10001).`);
+      }
+    }
+    const relax = p.relax ?? {};
+    for (const cap of relax.addCapabilities ?? []) problems.push(checkCapability('capability', cap));
+
+    const writable = new Map<string, string>([['/tmp', '64Mi']]);
+    for (const d of p.writableDirs ?? []) {
+      if (!d.path.startsWith('/')) problems.push(`writable dir "${d.path}" is not absolute. Fix: start it with '/'.`);
+      if (d.sizeLimit !== undefined) problems.push(checkQuantity(`sizeLimit of ${d.path}`, d.sizeLimit));
+      writable.set(d.path, d.sizeLimit ?? '64Mi');
+    }
+    for (const f of p.files ?? []) problems.push(...f.problems());
+    const mountPaths = [...writable.keys(), ...(p.files ?? []).map((f) => f.mountPath)];
+    const dup = mountPaths.find((m, i) => mountPaths.indexOf(m) !== i);
+    if (dup) problems.push(`mount path "${dup}" is used twice. Fix: mount each directory once.`);
+    for (const [name, value] of Object.entries(p.env ?? {})) problems.push(checkEnv(name, value));
+    const portNumbers = ports.map((q) => q.port);
+    problems.push(...(p.readiness?.problems('readiness probe', portNumbers) ?? []), ...(p.liveness?.problems('liveness probe', portNumbers) ?? []));
+    for (const [what, v] of [['priorityClassName', p.priorityClassName], ['runtimeClassName', p.runtimeClassName]] as const) {
+      if (v !== undefined) problems.push(checkDnsSubdomain(what, v));
+    }
+    if (p.nodeSelector) problems.push(checkLabels('nodeSelector', p.nodeSelector));
+    if (p.labels) problems.push(checkLabels('label', p.labels));
+    if (p.appName !== undefined) problems.push(checkLabels('appName', { 'app.kubernetes.io/name': p.appName }));
+    if (p.serviceType !== undefined && !Object.values(ServiceType).includes(p.serviceType)) {
+      problems.push(`serviceType "${p.serviceType}" is not ClusterIP, NodePort or LoadBalancer. Fix: use ServiceType.`);
+    }
+    if (p.serviceType !== undefined && p.serviceType !== ServiceType.CLUSTER_IP && ports.length === 0) {
+      problems.push(`serviceType ${p.serviceType} needs a port to expose. Fix: set port, or drop serviceType.`);
+    }
+    throwIfProblems(path, problems);
+
+    const uid = sc.runAsUser ?? DEFAULT_UID;
+    const pod: Omit<PodTemplateSpec, 'labels' | 'selector' | 'serviceAccountName'> = {
+      annotations: p.podAnnotations,
+      containerName: 'app',
+      image: p.image,
+      command: p.command,
+      args: p.args,
+      env: p.env ?? {},
+      ports,
+      files: p.files ?? [],
+      writableDirs: [...writable].map(([dir, sizeLimit]) => ({ path: dir, sizeLimit })),
+      resources,
+      readiness: p.readiness,
+      liveness: p.liveness,
+      runAsUser: uid,
+      runAsGroup: sc.runAsGroup ?? DEFAULT_UID,
+      fsGroup: sc.fsGroup ?? DEFAULT_UID,
+      addCapabilities: relax.addCapabilities ?? [],
+      allowPrivilegeEscalation: relax.allowPrivilegeEscalation ?? false,
+      privileged: relax.privileged ?? false,
+      readOnlyRootFilesystem: !relax.writableRootFilesystem,
+      seccompUnconfined: relax.seccompUnconfined ?? false,
+      hostNetwork: relax.hostNetwork ?? false,
+      hostPID: relax.hostPID ?? false,
+      hostIPC: relax.hostIPC ?? false,
+      automountServiceAccountToken: relax.mountServiceAccountToken ?? false,
+      replicated: a !== undefined || replicas >= 2,
+      tolerations: p.tolerations?.map((t) => ({ ...t })),
+      nodeSelector: p.nodeSelector,
+      nodeAffinity: p.nodeAffinity?.map((n) => ({ ...n, values: n.values ? [...n.values] : undefined })),
+      priorityClassName: p.priorityClassName,
+      runtimeClassName: p.runtimeClassName,
+      hostUsers: p.hostUsers,
+    };
+    return { pod, ports, servicePorts, replicas, replicated: pod.replicated };
+  }
+}
