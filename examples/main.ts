@@ -1,8 +1,10 @@
-// Two teams' namespaces. The ingress controller reaches web; web reaches api; api reaches the
+// Two teams' namespaces. The Istio ingress gateway reaches web; web reaches api; api reaches the
 // ledger in the payments namespace and an external PostgreSQL network. Everything else is
-// denied, in both directions, on every pod; DNS goes to kube-dns only.
+// denied, in both directions, on every pod; DNS goes to kube-dns only. `shop` is in the Istio
+// mesh (sidecars, with the Istio CNI plugin so pods stay Pod Security restricted) with STRICT
+// mTLS, and every app there gets an AuthorizationPolicy from the same intents.
 import { App, Chart } from 'cdk8s';
-import { IsolatedNamespace, Peer, RbacSubject, SecureApp } from '../src';
+import { IsolatedNamespace, Mesh, Peer, RbacSubject, SecureApp } from '../src';
 
 const app = new App();
 const shopChart = new Chart(app, 'shop', { disableResourceNameHashes: true });
@@ -10,6 +12,9 @@ const paymentsChart = new Chart(app, 'payments', { disableResourceNameHashes: tr
 
 const shop = new IsolatedNamespace(shopChart, 'shop', {
   editors: [RbacSubject.group('shop-developers')],
+  mesh: Mesh.sidecar({ istioCni: true }),
+  // Up to 10 pods (web 2 + api 6, each +1 rollout surge), each 500m for the app + 500m sidecar.
+  quota: { 'limits.cpu': '12' },
 });
 const payments = new IsolatedNamespace(paymentsChart, 'payments', {
   admins: [RbacSubject.group('payments-oncall')],
@@ -31,7 +36,7 @@ const ledger = new SecureApp(payments, 'ledger', {
   runtimeClassName: 'gvisor',
 });
 
-web.allowFrom(Peer.namespace('ingress-nginx'));
+web.allowFrom(Peer.pods('istio-ingress', { istio: 'ingressgateway' }, { serviceAccount: 'istio-ingressgateway' }));
 api.allowFrom(web);
 api.allowTo(ledger);
 api.allowTo(Peer.ipBlock('10.40.0.0/24'), { port: 5432 });

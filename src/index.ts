@@ -9,3 +9,7 @@ export * from './workload/probe';
 export * from './secure-app';
 export * from './isolated-namespace';
 export * from './checks/quota';
+export * from './model/settings';
+export * from './mesh/mesh';
+export * from './security/pod-security';
+export * from './checks/reachability';

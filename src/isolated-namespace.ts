@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quotaProblems } from './checks/quota';
 import { childPath, throwIfProblems } from './errors';
@@ -7,6 +7,9 @@ import { checkDnsLabel, checkLabels, checkQuantity, parseQuantity } from './mode
 import { dnsEgressRule } from './network/network-policy';
 import { IPeer, PeerInfo, PeerKind } from './peer';
 import { parsePodSecurityVersion } from './security/pod-security';
+import { PeerAuthentication } from './imports/security.istio.io';
+import { Mesh } from './mesh/mesh';
+import { ClusterSettings } from './model/settings';
 
 /** Who a RoleBinding grants a role to. */
 export class RbacSubject {
@@ -132,6 +135,12 @@ export interface IsolatedNamespaceProps {
    */
   readonly limitRange?: LimitRangeSettings;
   /**
+   * Enrol the namespace in the Istio mesh (sidecar injection or ambient), with a namespace-wide
+   * PeerAuthentication and an AuthorizationPolicy per app derived from its intents.
+   * @default - not meshed
+   */
+  readonly mesh?: Mesh;
+  /**
    * Bound to the built-in `admin` ClusterRole in this namespace.
    * @default - none
    */
@@ -183,6 +192,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
   public readonly namespaceObject: ApiObject;
   /** ResourceQuota `hard` as emitted. */
   public readonly quota: { [key: string]: string };
+  /** Istio membership, if meshed. */
+  public readonly mesh?: Mesh;
   /** Workloads placed in this namespace. */
   private readonly members: IPlacedWorkload[] = [];
 
@@ -227,6 +238,10 @@ export class IsolatedNamespace extends Construct implements IPeer {
         .filter((v) => v !== undefined && parseQuantity(v) !== undefined && parseQuantity(limits.max[r as keyof typeof limits.max])! < parseQuantity(v)!)
         .map((v) => `limitRange default ${r} "${v}" exceeds the max "${limits.max[r as keyof typeof limits.max]}". Fix: lower the default or raise the max.`)),
       ...[...props.admins ?? [], ...props.editors ?? [], ...props.viewers ?? []].map((s) => s.problem()),
+      ...props.mesh?.problems() ?? [],
+      ...Object.entries(props.mesh?.mode === 'sidecar' ? props.mesh.proxyResources.limits : {})
+        .filter(([r, v]) => limits.max[r as 'cpu'] !== undefined && parseQuantity(v)! > parseQuantity(limits.max[r as 'cpu'])!)
+        .map(([r, v]) => `sidecar ${r} limit "${v}" is above the LimitRange max "${limits.max[r as 'cpu']}", so no meshed pod would be admitted. Fix: lower the mesh's proxy${r === 'cpu' ? 'Cpu' : 'Memory'}.limit or raise limitRange.max["${r}"].`),
     ]);
     super(scope, id);
     this.name = name;
@@ -241,7 +256,18 @@ export class IsolatedNamespace extends Construct implements IPeer {
       podSecurityVersions: [...new Set([version, auditWarnVersion])],
       owner: this,
       members: this.members,
+      mesh: props.mesh,
+      // The sidecar sets cpu and memory; ephemeral storage comes from the LimitRange defaults.
+      sidecarFootprint: props.mesh?.mode === 'sidecar' ? {
+        'requests.cpu': props.mesh.proxyResources.requests.cpu,
+        'requests.memory': props.mesh.proxyResources.requests.memory,
+        'requests.ephemeral-storage': limits.defaultRequest['ephemeral-storage'],
+        'limits.cpu': props.mesh.proxyResources.limits.cpu,
+        'limits.memory': props.mesh.proxyResources.limits.memory,
+        'limits.ephemeral-storage': limits.defaultLimit['ephemeral-storage'],
+      } : undefined,
     };
+    this.mesh = props.mesh;
     providePlacement(this, placement);
 
     const psa = 'pod-security.kubernetes.io';
@@ -257,6 +283,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
           [`${psa}/audit-version`]: auditWarnVersion,
           [`${psa}/warn`]: props.warnLevel ?? level,
           [`${psa}/warn-version`]: auditWarnVersion,
+          ...props.mesh?.namespaceLabels(),
           ...props.labels,
         },
       },
@@ -275,8 +302,14 @@ export class IsolatedNamespace extends Construct implements IPeer {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta('allow-dns'),
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: Lazy.any({ produce: () => [dnsEgressRule(ClusterSettings.of(this))] }) },
     });
+    if (props.mesh) {
+      new PeerAuthentication(this, 'PeerAuthentication', {
+        metadata: meta('default'),
+        spec: { mtls: { mode: props.mesh.mtls as any } },
+      });
+    }
     if (props.allowIntraNamespace) {
       new ApiObject(this, 'AllowIntraNamespace', {
         apiVersion: 'networking.k8s.io/v1',
@@ -316,7 +349,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
 
   /** All pods of this namespace, as a peer for `allowFrom` / `allowTo`. */
   public toPeerInfo(): PeerInfo {
-    return { kind: PeerKind.NAMESPACE, namespace: this.name, description: `namespace ${this.name}` };
+    return { kind: PeerKind.NAMESPACE, namespace: this.name, description: `namespace ${this.name}`, mesh: this.mesh?.mode };
   }
 
   private checked?: { members: number; problems: string[] };

@@ -1,6 +1,7 @@
 import { checkCidr, checkDnsLabel, checkLabels, cidrContains } from './model/validate';
 import { SecureConfigError } from './errors';
 import { Connection } from './model/connection';
+import { MeshMode } from './mesh/mesh';
 
 /** Network protocols a port can use. */
 export enum Protocol {
@@ -64,6 +65,16 @@ export interface PeerInfo {
    */
   readonly except?: string[];
   /**
+   * How the peer's pods are in the Istio mesh.
+   * @default - not in the mesh (no mesh identity)
+   */
+  readonly mesh?: MeshMode;
+  /**
+   * ServiceAccount of the peer's pods, which is their mesh identity.
+   * @default - unknown: the mesh can identify the peer by namespace only
+   */
+  readonly serviceAccountName?: string;
+  /**
    * The workload, for WORKLOAD peers: its ports and identity, and where the other side of a
    * connection is recorded.
    * @default - not a workload
@@ -95,20 +106,41 @@ export interface IWorkload extends IPeer {
 
 const METADATA_CIDR_V4 = '169.254.169.254/32';
 
+/** How a peer outside this library takes part in the Istio mesh. */
+export interface PeerMeshOptions {
+  /**
+   * The peer's pods run in the mesh (sidecar or ambient), so they present a mesh identity.
+   * @default false
+   */
+  readonly meshed?: boolean;
+  /**
+   * ServiceAccount of the peer's pods: narrows mesh authorization from the whole namespace to
+   * this identity. Implies `meshed`.
+   * @default - the namespace is the narrowest identity
+   */
+  readonly serviceAccount?: string;
+}
+
+function meshOf(options: PeerMeshOptions): { mesh?: MeshMode; serviceAccountName?: string } {
+  const meshed = options.meshed || options.serviceAccount !== undefined;
+  return { mesh: meshed ? MeshMode.SIDECAR : undefined, serviceAccountName: options.serviceAccount };
+}
+
 /** Peers that are not workloads of this library. */
 export class Peer implements IPeer {
   /** Every pod in namespace `name`. */
-  public static namespace(name: string): Peer {
-    Peer.check(checkDnsLabel('Peer.namespace name', name));
-    return new Peer({ kind: PeerKind.NAMESPACE, namespace: name, description: `namespace ${name}` });
+  public static namespace(name: string, options: PeerMeshOptions = {}): Peer {
+    Peer.check(checkDnsLabel('Peer.namespace name', name) ?? Peer.checkMesh(options));
+    return new Peer({ kind: PeerKind.NAMESPACE, namespace: name, description: `namespace ${name}`, ...meshOf(options) });
   }
 
   /** Pods carrying all of `labels` in namespace `namespace`. */
-  public static pods(namespace: string, labels: { [key: string]: string }): Peer {
+  public static pods(namespace: string, labels: { [key: string]: string }, options: PeerMeshOptions = {}): Peer {
     Peer.check(checkDnsLabel('Peer.pods namespace', namespace) ?? checkLabels('Peer.pods label', labels)
-      ?? (Object.keys(labels).length === 0 ? 'Peer.pods needs at least one label. Fix: pass the labels of the pods, or use Peer.namespace() for all pods of the namespace.' : undefined));
+      ?? (Object.keys(labels).length === 0 ? 'Peer.pods needs at least one label. Fix: pass the labels of the pods, or use Peer.namespace() for all pods of the namespace.' : undefined)
+      ?? Peer.checkMesh(options));
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-    return new Peer({ kind: PeerKind.PODS, namespace, podLabels: { ...labels }, description: `pods ${shown} in ${namespace}` });
+    return new Peer({ kind: PeerKind.PODS, namespace, podLabels: { ...labels }, description: `pods ${shown} in ${namespace}`, ...meshOf(options) });
   }
 
   /**
@@ -123,6 +155,10 @@ export class Peer implements IPeer {
     }
     const all = cidr === '0.0.0.0/0' && !except.includes(METADATA_CIDR_V4) ? [...except, METADATA_CIDR_V4] : [...except];
     return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` });
+  }
+
+  private static checkMesh(options: PeerMeshOptions): string | undefined {
+    return options.serviceAccount !== undefined ? checkDnsLabel('serviceAccount', options.serviceAccount) : undefined;
   }
 
   private static check(problem: string | undefined): void {

@@ -6,10 +6,16 @@ import { IPlacedWorkload, Placement, placementOf } from './model/placement';
 import { ResourceFootprint } from './checks/quota';
 import {
   checkCapability, checkDnsLabel, checkDnsSubdomain, checkImage, checkLabels, checkPortName, checkPortNumber,
-  checkQuantity, parseQuantity,
+  checkQuantity, parseQuantity, addQuantities,
 } from './model/validate';
 import { workloadPolicySpec } from './network/network-policy';
 import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './peer';
+import { AuthorizationPolicy } from './imports/security.istio.io';
+import { authorizationPolicy } from './mesh/authorization';
+import { ISTIO_INIT, ISTIO_PROXY_UID, withInjectedContainers } from './mesh/injection';
+import { Mesh, MeshMode } from './mesh/mesh';
+import { meshPolicyRules, protocolFromName } from './mesh/network';
+import { ClusterSettings } from './model/settings';
 import { checkPodSecurity } from './security/pod-security';
 import { PodTemplateSpec, renderPodTemplate } from './security/pod-template';
 import { checkEnv, EnvValue } from './workload/env';
@@ -363,6 +369,12 @@ export interface SecureAppProps {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+  /**
+   * `false` keeps this app out of its namespace's Istio mesh (no sidecar, no ztunnel): it then
+   * has no mesh identity and gets no AuthorizationPolicy.
+   * @default - in the mesh when its namespace is
+   */
+  readonly mesh?: boolean;
 }
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
@@ -383,6 +395,7 @@ interface Rendered {
   readonly podTemplate: any;
   readonly violations: string[];
   readonly networkPolicy: any;
+  readonly authorizationPolicy?: any;
 }
 
 /**
@@ -420,8 +433,13 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   public readonly podDisruptionBudget?: ApiObject;
   /** The HorizontalPodAutoscaler, with `autoscaling`. */
   public readonly autoscaler?: ApiObject;
+  /** The Istio AuthorizationPolicy, when the app is in the mesh. */
+  public readonly authorizationPolicy?: AuthorizationPolicy;
+  /** The mesh the app's pods are in, if any. */
+  public readonly mesh?: Mesh;
 
   private readonly podSpec: PodTemplateSpec;
+  private readonly probePorts: number[];
   private readonly maxReplicas: number;
   private readonly serviceType?: ServiceType;
   private readonly connections: Connection[] = [];
@@ -433,11 +451,13 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
 
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     const path = childPath(scope, id);
-    const spec = SecureApp.normalize(path, props);
+    const placement = placementOf(scope);
+    const spec = SecureApp.normalize(path, id, props, placement);
     super(scope, id);
     this.path = path;
-    this.placement = placementOf(scope);
+    this.placement = placement;
     this.namespace = this.placement.namespace;
+    this.mesh = spec.meshed ? placement.mesh : undefined;
     this.name = props.name ?? Names.toDnsLabel(this);
     this.serviceAccountName = this.name;
     this.ports = spec.ports;
@@ -448,12 +468,14 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       'app.kubernetes.io/managed-by': 'cdk8s-secure',
       ...props.labels,
     };
-    throwIfProblems(path, [
-      checkDnsLabel('name', this.name),
-      checkLabels('label', this.labels),
-      this.namespace !== undefined ? checkDnsLabel('namespace', this.namespace) : undefined,
-    ]);
-    this.podSpec = { ...spec.pod, labels: this.labels, selector: this.selector, serviceAccountName: this.serviceAccountName };
+    this.podSpec = {
+      ...spec.pod,
+      labels: { ...this.labels, ...spec.meshOptOutLabels },
+      annotations: { ...this.mesh?.podAnnotations(), ...props.podAnnotations },
+      selector: this.selector,
+      serviceAccountName: this.serviceAccountName,
+    };
+    this.probePorts = spec.probePorts;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? spec.replicas;
     this.serviceType = spec.ports.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
     this.placement.members?.push(this);
@@ -485,7 +507,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
         spec: {
           type: props.serviceType ?? ServiceType.CLUSTER_IP,
           selector: this.selector,
-          ports: spec.servicePorts,
+          ports: this.mesh ? spec.servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name) })) : spec.servicePorts,
         },
       });
     }
@@ -524,6 +546,12 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       metadata,
       spec: Lazy.any({ produce: () => this.render().networkPolicy }),
     });
+    if (this.mesh) {
+      this.authorizationPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
+        metadata,
+        spec: Lazy.any({ produce: () => this.render().authorizationPolicy }),
+      });
+    }
     this.node.addValidation({ validate: () => this.render().violations });
   }
 
@@ -562,6 +590,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       description: `SecureApp ${this.path}`,
       namespace: this.namespace,
       podLabels: this.selector,
+      mesh: this.mesh?.mode,
+      serviceAccountName: this.serviceAccountName,
       workload: this,
     };
   }
@@ -570,6 +600,12 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     const perPod: { [key: string]: string } = {};
     for (const [kind, values] of Object.entries(this.podSpec.resources)) {
       for (const [res, q] of Object.entries(values)) perPod[`${kind}.${res}`] = q;
+    }
+    // The injected sidecar is part of every pod the quota admits.
+    if (this.mesh?.mode === MeshMode.SIDECAR) {
+      for (const [key, q] of Object.entries(this.placement.sidecarFootprint ?? {})) {
+        perPod[key] = perPod[key] !== undefined ? addQuantities(perPod[key], q) : q;
+      }
     }
     // A rolling update runs one surge pod beyond the maximum (maxSurge: 1).
     return {
@@ -582,34 +618,52 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   }
 
   public containerLimits(): Array<{ container: string; limits: { [resource: string]: string } }> {
-    return [{ container: this.podSpec.containerName, limits: { ...this.podSpec.resources.limits } }];
+    const app = { container: this.podSpec.containerName, limits: { ...this.podSpec.resources.limits } };
+    return this.mesh?.mode === MeshMode.SIDECAR ? [app, { container: 'istio-proxy', limits: { ...this.mesh.proxyResources.limits } }] : [app];
   }
 
   private render(): Rendered {
     if (this.cache?.revision === this.revision) return this.cache.value;
+    const settings = ClusterSettings.of(this);
     const podTemplate = renderPodTemplate(this.podSpec);
-    const violations: string[] = [];
-    const { podSecurityLevel: level, podSecurityVersions: versions, namespace } = this.placement;
-    const seen = new Set<string>();
-    for (const version of versions) {
-      for (const v of checkPodSecurity(podTemplate, level, version)) {
-        const cause = RELAX_PROP.find(([field]) => v.field.includes(field));
-        const text = `Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}${cause ? `, set by \`relax.${cause[1]}\`` : ''}). Fix: ${v.fix}${namespace ? ` (the app lands in namespace "${namespace}")` : ''}.`;
-        if (!seen.has(v.check + v.field)) violations.push(text);
-        seen.add(v.check + v.field);
-      }
-    }
+    const violations = this.podSecurityViolations(withInjectedContainers(podTemplate, this.mesh));
+    const mesh = this.mesh
+      ? authorizationPolicy({ path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls }, this.connections, settings.trustDomain)
+      : undefined;
+    violations.push(...mesh?.problems ?? []);
     const value: Rendered = {
       podTemplate,
       violations,
-      networkPolicy: workloadPolicySpec(this, this.connections),
+      networkPolicy: workloadPolicySpec(this, this.connections, settings, meshPolicyRules(this.mesh, settings, this.probePorts)),
+      authorizationPolicy: mesh?.spec,
     };
     this.cache = { revision: this.revision, value };
     return value;
   }
 
+  /** Pod Security violations of the pod as admitted (with injected containers), as messages. */
+  private podSecurityViolations(pod: any): string[] {
+    const { podSecurityLevel: level, podSecurityVersions: versions, namespace } = this.placement;
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const version of versions) {
+      for (const v of checkPodSecurity(pod, level, version)) {
+        if (seen.has(v.check + v.field)) continue;
+        seen.add(v.check + v.field);
+        const injected = v.field.includes(`[${ISTIO_INIT}]`);
+        const cause = injected ? undefined : RELAX_PROP.find(([field]) => v.field.includes(field));
+        const where = cause ? `, set by \`relax.${cause[1]}\`` : injected ? ', injected by Istio without its CNI plugin' : '';
+        const fix = injected
+          ? 'install the Istio CNI plugin and say so with Mesh.sidecar({ istioCni: true }), or use Mesh.ambient(), or make the namespace podSecurity privileged'
+          : v.fix;
+        out.push(`Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}${where}). Fix: ${fix}${namespace ? ` (the app lands in namespace "${namespace}")` : ''}.`);
+      }
+    }
+    return out;
+  }
+
   /** Checks and defaults the props into plain data; throws one error listing every problem. */
-  private static normalize(path: string, props: SecureAppProps) {
+  private static normalize(path: string, id: string, props: SecureAppProps, placement: Placement) {
     const problems: Array<string | undefined> = [];
     const p = props ?? ({} as SecureAppProps);
     problems.push(checkImage('image', p.image));
@@ -681,7 +735,14 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     }
     if (p.nodeSelector) problems.push(checkLabels('nodeSelector', p.nodeSelector));
     if (p.labels) problems.push(checkLabels('label', p.labels));
-    if (p.appName !== undefined) problems.push(checkLabels('appName', { 'app.kubernetes.io/name': p.appName }));
+    problems.push(checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }));
+    const meshed = placement.mesh !== undefined && p.mesh !== false;
+    if (meshed && placement.mesh!.mode === MeshMode.SIDECAR) {
+      for (const [k, v] of Object.entries({ runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup })) {
+        if (v === ISTIO_PROXY_UID) problems.push(`securityContext.${k} ${v} is the Istio proxy's id; traffic from it bypasses the sidecar, so the app would escape mTLS and policy. Fix: use another id (the default is 10001).`);
+      }
+    }
+    if (p.mesh === true && !placement.mesh) problems.push('mesh is true but the app is not in a namespace with a mesh. Fix: define it inside an IsolatedNamespace with `mesh`, or drop the prop.');
     if (p.serviceType !== undefined && !Object.values(ServiceType).includes(p.serviceType)) {
       problems.push(`serviceType "${p.serviceType}" is not ClusterIP, NodePort or LoadBalancer. Fix: use ServiceType.`);
     }
@@ -724,6 +785,14 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       runtimeClassName: p.runtimeClassName,
       hostUsers: p.hostUsers,
     };
-    return { pod, ports, servicePorts, replicas, replicated: pod.replicated };
+    const probePorts = [...new Set([p.readiness, p.liveness].flatMap((pr) => {
+      const port = pr ? (pr.needsPort ? pr.port ?? ports[0]?.port : undefined) : ports[0]?.port;
+      return port === undefined ? [] : [port];
+    }))];
+    // Opting out of a meshed namespace: labels Istio's injector and ztunnel honour.
+    const meshOptOutLabels: { [key: string]: string } = placement.mesh && p.mesh === false
+      ? (placement.mesh.mode === MeshMode.SIDECAR ? { 'sidecar.istio.io/inject': 'false' } : { 'istio.io/dataplane-mode': 'none' })
+      : {};
+    return { pod, ports, servicePorts, replicas, replicated: pod.replicated, meshed, probePorts, meshOptOutLabels };
   }
 }

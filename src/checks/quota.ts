@@ -15,7 +15,7 @@ export interface ResourceFootprint {
 }
 
 function format(key: string, n: number): string {
-  if (key.endsWith('cpu')) return `${Math.round(n * 1000)}m`;
+  if (key.endsWith('cpu')) return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
   if (key === 'pods' || key.startsWith('services.')) return String(n);
   return n % 2 ** 30 === 0 ? `${n / 2 ** 30}Gi` : `${Math.round((n / 2 ** 20) * 100) / 100}Mi`;
 }

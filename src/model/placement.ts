@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ResourceFootprint } from '../checks/quota';
+import { Mesh } from '../mesh/mesh';
 
 /** A workload as its namespace sees it: for quota and limit checks. */
 export interface IPlacedWorkload {
@@ -39,6 +40,10 @@ export interface Placement {
   readonly podSecurityVersions: string[];
   /** The construct that owns the placement (an IsolatedNamespace), if any. */
   readonly owner?: IConstruct;
+  /** Istio membership of the namespace, if meshed. */
+  readonly mesh?: Mesh;
+  /** Requests and limits the injected sidecar gets, by quota key (counted against quotas). */
+  readonly sidecarFootprint?: { [quotaKey: string]: string };
   /** Workloads placed here register themselves, so the owner can check them as a whole. */
   readonly members?: IPlacedWorkload[];
 }

@@ -182,3 +182,9 @@ export function checkCidr(what: string, cidr: string): string | undefined {
   if (parseCidr(cidr)) return undefined;
   return `${what} "${cidr}" is not a CIDR block. Fix: write an address and a prefix length, e.g. "10.20.0.0/16" or "2001:db8::/32".`;
 }
+
+/** `a + b` for quantities of the same resource, in a unit exact for Kubernetes (milli or bytes). */
+export function addQuantities(a: string, b: string): string {
+  const sum = (parseQuantity(a) ?? 0) + (parseQuantity(b) ?? 0);
+  return Number.isInteger(sum) ? String(sum) : `${Math.round(sum * 1000)}m`;
+}

@@ -1,18 +1,22 @@
+import { HBONE_PORT, usesHbone } from '../mesh/authorization';
 import { Connection } from '../model/connection';
 import { PeerInfo, PeerKind } from '../peer';
 
 /** The label the API server puts on every Namespace: the one reliable way to select by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-/** Where in-cluster DNS runs in a stock cluster (CoreDNS keeps the kube-dns label). */
-export const KUBE_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
+/** Where the cluster DNS runs (see ClusterSettings). */
+export interface DnsLocation {
+  readonly dnsNamespace: string;
+  readonly dnsPodLabels: { [key: string]: string };
+}
 
-/** Egress to kube-dns only, on UDP and TCP 53 (TCP for truncated answers). */
-export function dnsEgressRule(): any {
+/** Egress to the cluster DNS pods only, on UDP and TCP 53 (TCP for truncated answers). */
+export function dnsEgressRule(dns: DnsLocation): any {
   return {
     to: [{
-      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: KUBE_DNS.namespace } },
-      podSelector: { matchLabels: { ...KUBE_DNS.podLabels } },
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.dnsNamespace } },
+      podSelector: { matchLabels: { ...dns.dnsPodLabels } },
     }],
     ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
   };
@@ -54,19 +58,28 @@ export interface PolicyRule {
 export function workloadPolicySpec(
   self: { namespace?: string; selector: { [key: string]: string }; path: string },
   connections: Connection[],
+  dns: DnsLocation,
   extra: { ingress?: PolicyRule[]; egress?: PolicyRule[] } = {},
 ): any {
   const ingress = new RuleSet(self.namespace);
   const egress = new RuleSet(self.namespace);
   for (const c of connections) {
-    if (c.to.workload?.path === self.path) ingress.add(c.from, c.port, c.protocol);
-    if (c.from.workload?.path === self.path) egress.add(c.to, c.port, c.protocol);
+    // Ambient traffic between meshed pods is tunnelled to the destination on the HBONE port.
+    const hbone = usesHbone(c);
+    if (c.to.workload?.path === self.path) {
+      ingress.add(c.from, c.port, c.protocol);
+      if (hbone) ingress.add(c.from, HBONE_PORT, 'TCP');
+    }
+    if (c.from.workload?.path === self.path) {
+      egress.add(c.to, c.port, c.protocol);
+      if (hbone) egress.add(c.to, HBONE_PORT, 'TCP');
+    }
   }
   return {
     podSelector: { matchLabels: { ...self.selector } },
     policyTypes: ['Ingress', 'Egress'],
     ingress: [...ingress.rules(), ...(extra.ingress ?? [])].map((r) => ({ from: r.peers, ports: r.ports })),
-    egress: [dnsEgressRule(), ...[...egress.rules(), ...(extra.egress ?? [])].map((r) => ({ to: r.peers, ports: r.ports }))],
+    egress: [dnsEgressRule(dns), ...[...egress.rules(), ...(extra.egress ?? [])].map((r) => ({ to: r.peers, ports: r.ports }))],
   };
 }
 

@@ -1,0 +1,559 @@
+/**
+ * A NetworkPolicy reachability engine over plain manifests: no cluster, no CNI. It answers
+ * "may A open a connection to B on port P?" under the standard `networking.k8s.io/v1`
+ * NetworkPolicy semantics, for jest matchers, the validation plugin and the connectivity report.
+ *
+ * What is deliberately not modelled:
+ * - Pod IPs. `ipBlock` peers only ever match `Endpoint.ip(...)` addresses, i.e. addresses outside
+ *   the cluster. Whether an ipBlock also matches pod IPs is implementation-defined in Kubernetes,
+ *   and pod IPs are not known before deployment anyway.
+ * - Services. Policies apply to pods after Service address translation, so flows are checked
+ *   against pods and container ports, never against Service ports.
+ * - hostNetwork pods, node traffic and loopback, which NetworkPolicy does not govern.
+ * - Non-core policy APIs (Calico, Cilium, Istio AuthorizationPolicy).
+ */
+import { IpAddress, cidrContains, parseIp } from './reachability-net';
+import { L4Protocol, MAX_PORT, MIN_PORT, PortSet, isL4Protocol } from './reachability-ports';
+import { Labels } from './reachability-selectors';
+import {
+  CompiledPeer,
+  CompiledPolicy,
+  CompiledRule,
+  NAMESPACE_NAME_LABEL,
+  ParsedWorkload,
+  ResolvedPort,
+  parseManifests,
+} from './reachability-manifests';
+
+/** A container port, for pods that are not in the manifests (`Endpoint.pods`). */
+export interface ContainerPortSpec {
+  /**
+   * Port name, so that policies using named ports can resolve it.
+   * @default - unnamed
+   */
+  readonly name?: string;
+  /** Container port number. */
+  readonly port: number;
+  /**
+   * TCP, UDP or SCTP.
+   * @default 'TCP'
+   */
+  readonly protocol?: string;
+}
+
+type EndpointSpec =
+  | { readonly kind: 'workload'; readonly namespace: string; readonly name: string; readonly workloadKind?: string }
+  | { readonly kind: 'pods'; readonly namespace: string; readonly labels: Labels; readonly ports: readonly ResolvedPort[] }
+  | { readonly kind: 'ip'; readonly address: IpAddress };
+
+// The ports of the stock CoreDNS deployment, so that policies naming `dns` / `dns-tcp` resolve.
+const KUBE_DNS_PORTS: ContainerPortSpec[] = [
+  { name: 'dns', port: 53, protocol: 'UDP' },
+  { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+  { name: 'metrics', port: 9153, protocol: 'TCP' },
+];
+
+function formatLabels(labels: Labels): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** One side of a flow: pods (of a workload in the manifests, or given by labels) or an outside address. */
+export class Endpoint {
+  /**
+   * The pods of a workload in the manifests (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+   * ReplicationController, Job, CronJob or bare Pod), found by `metadata.name` in `namespace`.
+   * Its pods carry the pod template's labels and container ports.
+   *
+   * @param kind disambiguates when two workloads of different kinds share a name
+   */
+  static workload(namespace: string, name: string, kind?: string): Endpoint {
+    return new Endpoint(`${namespace}/${name}`, { kind: 'workload', namespace, name, workloadKind: kind });
+  }
+
+  /**
+   * Arbitrary pods that need not be in the manifests, e.g. Prometheus or an ingress controller.
+   *
+   * @param ports their container ports; only needed when policies use named ports towards them
+   */
+  static pods(namespace: string, labels: Record<string, string>, ports: ContainerPortSpec[] = []): Endpoint {
+    return new Endpoint(`pods {${formatLabels(labels)}} in ${namespace}`, {
+      kind: 'pods',
+      namespace,
+      labels: { ...labels },
+      ports: ports.map((p) => {
+        const protocol = p.protocol ?? 'TCP';
+        if (!isL4Protocol(protocol)) throw new Error(`Container port protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`);
+        checkPort(p.port);
+        return { ...(p.name !== undefined ? { name: p.name } : {}), port: p.port, protocol };
+      }),
+    });
+  }
+
+  /** Cluster DNS: pods labelled `k8s-app: kube-dns` in `kube-system`, ports dns (53/UDP), dns-tcp (53/TCP), metrics (9153/TCP). */
+  static kubeDns(): Endpoint {
+    const pods = Endpoint.pods('kube-system', { 'k8s-app': 'kube-dns' }, KUBE_DNS_PORTS);
+    return new Endpoint('kube-dns', pods._spec);
+  }
+
+  /** An address outside the cluster, IPv4 or IPv6, e.g. `8.8.8.8` or `10.0.3.7`. */
+  static ip(address: string): Endpoint {
+    const parsed = parseIp(address);
+    if (!parsed) throw new Error(`"${address}" is not an IPv4 or IPv6 address. Fix: pass a single address such as "203.0.113.7", not a CIDR or host name.`);
+    return new Endpoint(address.trim(), { kind: 'ip', address: parsed });
+  }
+
+  private constructor(
+    /** Human-readable name, as used in verdict reasons. */
+    public readonly description: string,
+    /** @internal */
+    public readonly _spec: EndpointSpec,
+  ) {}
+
+  toString(): string {
+    return this.description;
+  }
+}
+
+export interface NetworkModelOptions {
+  /**
+   * Namespace of namespaced objects that have no `metadata.namespace`.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+  /**
+   * Labels of namespaces, typically ones not in the manifests (e.g. `kube-system`), for
+   * `namespaceSelector`s. Labels on Namespace objects in the manifests take precedence, and
+   * `kubernetes.io/metadata.name` is always set to the namespace's name.
+   * @default - no extra labels
+   */
+  readonly namespaceLabels?: Record<string, Record<string, string>>;
+}
+
+/** The answer to "may this flow happen?". */
+export interface FlowVerdict {
+  /** Both the source's egress and the destination's ingress allow the flow. */
+  readonly allowed: boolean;
+  /** The source side allows it (always true for a source outside the cluster). */
+  readonly egressAllowed: boolean;
+  /** The destination side allows it (always true for a destination outside the cluster). */
+  readonly ingressAllowed: boolean;
+  /**
+   * One line per direction: which policy rules allowed the flow, that the direction is not
+   * isolated, or which policies isolate it without a matching rule.
+   */
+  readonly reasons: string[];
+}
+
+/** A container port of a workload. */
+export interface WorkloadPortSummary {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: string;
+}
+
+/** A workload found in the manifests. */
+export interface WorkloadSummary {
+  /** `namespace/name` (plus ` (Kind)` when two workloads share namespace and name): the key used in `matrix()`. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+  /** Labels of its pods (the pod template's labels). */
+  readonly labels: Record<string, string>;
+  readonly ports: WorkloadPortSummary[];
+}
+
+/** A contiguous block of ports of one protocol; `start === end` for a single port. */
+export interface PortRange {
+  readonly protocol: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The ports on which connections from one endpoint to another are allowed. */
+export interface AllowedPorts {
+  /**
+   * For display: `['all']` when unrestricted; otherwise e.g. `'8080/TCP'`, `'8000-8100/TCP'`,
+   * `'all/UDP'` (every UDP port). Empty when nothing is allowed.
+   */
+  readonly ports: string[];
+  /** Every port of every protocol is allowed. */
+  readonly allPorts: boolean;
+  /** The same set as `ports`, as data: sorted by protocol (TCP, UDP, SCTP) then port. */
+  readonly ranges: PortRange[];
+  /**
+   * Only for flows to or from `NetworkModel.EXTERNAL`: the outside addresses that the allowing
+   * rules admit, `'any'` for unrestricted, otherwise ipBlocks such as `'0.0.0.0/0 except 10.0.0.0/8'`.
+   * @default - not an external flow
+   */
+  readonly addresses?: string[];
+}
+
+/** One cell of the connectivity matrix. */
+export interface MatrixEntry extends AllowedPorts {
+  /** A workload id, or `NetworkModel.EXTERNAL`. */
+  readonly from: string;
+  /** A workload id, `NetworkModel.KUBE_DNS` or `NetworkModel.EXTERNAL`. */
+  readonly to: string;
+}
+
+/** Which NetworkPolicies isolate some pods. */
+export interface IsolationInfo {
+  readonly ingressIsolated: boolean;
+  readonly egressIsolated: boolean;
+  /** `namespace/name` of every policy that selects the pods for Ingress. */
+  readonly ingressPolicies: string[];
+  /** `namespace/name` of every policy that selects the pods for Egress. */
+  readonly egressPolicies: string[];
+}
+
+interface PodSide {
+  readonly kind: 'pod';
+  readonly label: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly ports: readonly ResolvedPort[];
+  readonly ingress: readonly CompiledPolicy[];
+  readonly egress: readonly CompiledPolicy[];
+}
+
+interface ExternalSide {
+  readonly kind: 'external';
+  readonly label: string;
+  /** Undefined: "some address outside the cluster", as used by the matrix. */
+  readonly address?: IpAddress;
+}
+
+type Side = PodSide | ExternalSide;
+type Direction = 'ingress' | 'egress';
+
+interface Grant {
+  readonly policy: CompiledPolicy;
+  readonly rule: CompiledRule;
+  readonly ports: PortSet;
+}
+
+interface WorkloadRecord {
+  readonly summary: WorkloadSummary;
+  readonly side: PodSide;
+}
+
+interface FlowPort {
+  readonly port: number;
+  readonly protocol: L4Protocol;
+  readonly text: string;
+}
+
+function checkPort(port: number): void {
+  if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
+    throw new Error(`Port ${port} is outside ${MIN_PORT}-${MAX_PORT}. Fix: use a whole number from ${MIN_PORT} to ${MAX_PORT}.`);
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Evaluates flows between workloads and outside peers against a fixed set of manifests. */
+export class NetworkModel {
+  /** Matrix id of "some address outside the cluster" (the internet and any other off-cluster network). */
+  static readonly EXTERNAL = 'external';
+  /** Matrix id of cluster DNS (`Endpoint.kubeDns()`). */
+  static readonly KUBE_DNS = 'kube-dns';
+
+  /**
+   * Reads workloads, Namespaces and NetworkPolicies from manifests (other kinds are ignored;
+   * `kind: List` is unpacked). Selections are computed here once; `check` only evaluates rules.
+   */
+  static fromManifests(manifests: any[], options: NetworkModelOptions = {}): NetworkModel {
+    const parsed = parseManifests(manifests, options.defaultNamespace ?? 'default', options.namespaceLabels ?? {});
+    return new NetworkModel(parsed.workloads, parsed.policies, parsed.namespaceLabels, parsed.warnings);
+  }
+
+  private readonly records: WorkloadRecord[];
+  private readonly recordsByName = new Map<string, WorkloadRecord[]>();
+  private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
+  private readonly namespaceLabelCache = new Map<string, Labels>();
+
+  private constructor(
+    workloads: readonly ParsedWorkload[],
+    policies: readonly CompiledPolicy[],
+    private readonly knownNamespaceLabels: ReadonlyMap<string, Record<string, string>>,
+    private readonly problems: readonly string[],
+  ) {
+    for (const policy of policies) {
+      const list = this.policiesByNamespace.get(policy.namespace) ?? [];
+      list.push(policy);
+      this.policiesByNamespace.set(policy.namespace, list);
+    }
+    const count = new Map<string, number>();
+    for (const w of workloads) count.set(`${w.namespace}/${w.name}`, (count.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
+    this.records = workloads.map((w) => {
+      const key = `${w.namespace}/${w.name}`;
+      const id = count.get(key)! > 1 ? `${key} (${w.kind})` : key;
+      const record: WorkloadRecord = {
+        summary: {
+          id,
+          namespace: w.namespace,
+          name: w.name,
+          kind: w.kind,
+          labels: { ...w.labels },
+          ports: w.ports.map((p) => ({ ...p })),
+        },
+        side: this.podSide(id, w.namespace, w.labels, w.ports),
+      };
+      const list = this.recordsByName.get(key) ?? [];
+      list.push(record);
+      this.recordsByName.set(key, list);
+      return record;
+    });
+  }
+
+  /**
+   * May `from` open a connection to `to` on `port`? Egress of `from` and ingress of `to` must both
+   * allow it; a side outside the cluster (`Endpoint.ip`) is not checked.
+   *
+   * @param port a number, or a container port name of `to` (then `protocol` defaults to that port's)
+   * @param protocol TCP, UDP or SCTP; defaults to TCP for numeric ports
+   */
+  check(from: Endpoint, to: Endpoint, port: number | string, protocol?: string): FlowVerdict {
+    const src = this.resolve(from);
+    const dst = this.resolve(to);
+    const flow = resolveFlowPort(port, protocol, dst);
+    const reasons: string[] = [];
+    let egressAllowed = true;
+    let ingressAllowed = true;
+    if (src.kind === 'pod') {
+      egressAllowed = this.judge(src, 'egress', dst, dst, flow, reasons);
+    } else {
+      reasons.push(`egress from ${src.label}: outside the cluster, not checked`);
+    }
+    if (dst.kind === 'pod') {
+      ingressAllowed = this.judge(dst, 'ingress', src, dst, flow, reasons);
+    } else {
+      reasons.push(`ingress to ${dst.label}: outside the cluster, not checked`);
+    }
+    return { allowed: egressAllowed && ingressAllowed, egressAllowed, ingressAllowed, reasons };
+  }
+
+  /** Every port on which `from` may connect to `to`. */
+  allowedPorts(from: Endpoint, to: Endpoint): AllowedPorts {
+    return this.between(this.resolve(from), this.resolve(to));
+  }
+
+  /** Which policies isolate the pods of an endpoint (pods only; an outside address has no policies). */
+  isolation(endpoint: Endpoint): IsolationInfo {
+    const side = this.resolve(endpoint);
+    if (side.kind !== 'pod') throw new Error(`${side.label} is outside the cluster; NetworkPolicies do not isolate it.`);
+    return {
+      ingressIsolated: side.ingress.length > 0,
+      egressIsolated: side.egress.length > 0,
+      ingressPolicies: side.ingress.map((p) => p.id),
+      egressPolicies: side.egress.map((p) => p.id),
+    };
+  }
+
+  /** The workloads found in the manifests, in manifest order. */
+  workloads(): WorkloadSummary[] {
+    return this.records.map((r) => ({
+      ...r.summary,
+      labels: { ...r.summary.labels },
+      ports: r.summary.ports.map((p) => ({ ...p })),
+    }));
+  }
+
+  /**
+   * The connectivity matrix, one entry per ordered pair, in workload order: every workload to every
+   * workload (itself included: that is replica-to-replica traffic), to `KUBE_DNS` and to
+   * `EXTERNAL`; then `EXTERNAL` to every workload. Entries with empty `ports` are denied pairs.
+   */
+  matrix(): MatrixEntry[] {
+    const external: ExternalSide = { kind: 'external', label: NetworkModel.EXTERNAL };
+    const dns = this.resolve(Endpoint.kubeDns());
+    const columns: Array<{ id: string; side: Side }> = [
+      ...this.records.map((r) => ({ id: r.summary.id, side: r.side as Side })),
+      { id: NetworkModel.KUBE_DNS, side: dns },
+      { id: NetworkModel.EXTERNAL, side: external },
+    ];
+    const entries: MatrixEntry[] = [];
+    for (const row of this.records) {
+      for (const col of columns) {
+        entries.push({ from: row.summary.id, to: col.id, ...this.between(row.side, col.side) });
+      }
+    }
+    for (const col of this.records) {
+      entries.push({ from: NetworkModel.EXTERNAL, to: col.summary.id, ...this.between(external, col.side) });
+    }
+    return entries;
+  }
+
+  /** Manifest problems found while reading (invalid selectors, CIDRs, ports, ignored rules). */
+  warnings(): string[] {
+    return [...this.problems];
+  }
+
+  private podSide(label: string, namespace: string, labels: Labels, ports: readonly ResolvedPort[]): PodSide {
+    const candidates = this.policiesByNamespace.get(namespace) ?? [];
+    const selecting = candidates.filter((p) => p.selects(labels));
+    return {
+      kind: 'pod',
+      label,
+      namespace,
+      labels,
+      ports,
+      ingress: selecting.filter((p) => p.ingress !== undefined),
+      egress: selecting.filter((p) => p.egress !== undefined),
+    };
+  }
+
+  private resolve(endpoint: Endpoint): Side {
+    const spec = endpoint._spec;
+    switch (spec.kind) {
+      case 'ip':
+        return { kind: 'external', label: endpoint.description, address: spec.address };
+      case 'pods':
+        return this.podSide(endpoint.description, spec.namespace, spec.labels, spec.ports);
+      case 'workload': {
+        const key = `${spec.namespace}/${spec.name}`;
+        const found = (this.recordsByName.get(key) ?? []).filter((r) => spec.workloadKind === undefined || r.summary.kind === spec.workloadKind);
+        if (found.length === 1) return found[0].side;
+        if (found.length > 1) {
+          throw new Error(`Workload ${key} is ambiguous: ${found.map((r) => r.summary.kind).join(', ')}. Fix: pass the kind to Endpoint.workload().`);
+        }
+        const known = this.records.map((r) => r.summary.id).join(', ') || 'none';
+        throw new Error(`No workload ${key}${spec.workloadKind ? ` of kind ${spec.workloadKind}` : ''} in the manifests (workloads: ${known}).`);
+      }
+    }
+  }
+
+  private namespaceLabels(namespace: string): Labels {
+    let labels = this.namespaceLabelCache.get(namespace);
+    if (!labels) {
+      // The API server always sets this label, so it holds for namespaces not in the manifests too.
+      labels = { ...(this.knownNamespaceLabels.get(namespace) ?? {}), [NAMESPACE_NAME_LABEL]: namespace };
+      this.namespaceLabelCache.set(namespace, labels);
+    }
+    return labels;
+  }
+
+  private peerMatches(peer: CompiledPeer, policyNamespace: string, side: Side): boolean {
+    switch (peer.kind) {
+      case 'nothing':
+        return false;
+      case 'ipBlock':
+        if (side.kind !== 'external') return false;
+        if (!side.address) return !peer.empty;
+        return cidrContains(peer.cidr, side.address) && !peer.except.some((e) => cidrContains(e, side.address!));
+      case 'pods': {
+        if (side.kind !== 'pod') return false;
+        const namespaceOk = peer.namespaceSelector
+          ? peer.namespaceSelector(this.namespaceLabels(side.namespace))
+          : side.namespace === policyNamespace;
+        return namespaceOk && (!peer.podSelector || peer.podSelector(side.labels));
+      }
+    }
+  }
+
+  /** Rules of the policies isolating `subject` in `direction` whose peers include `peer`, with their ports for `destination`. */
+  private grants(subject: PodSide, direction: Direction, peer: Side, destination: Side): Grant[] {
+    const destPorts = destination.kind === 'pod' ? destination.ports : [];
+    const out: Grant[] = [];
+    for (const policy of subject[direction]) {
+      for (const rule of policy[direction] ?? []) {
+        if (rule.anyPeer || rule.peers.some((p) => this.peerMatches(p, policy.namespace, peer))) {
+          out.push({ policy, rule, ports: rulePorts(rule, destPorts) });
+        }
+      }
+    }
+    return out;
+  }
+
+  private judge(subject: PodSide, direction: Direction, peer: Side, destination: Side, flow: FlowPort, reasons: string[]): boolean {
+    const head = direction === 'egress' ? `egress from ${subject.label}` : `ingress to ${subject.label}`;
+    const policies = subject[direction];
+    if (policies.length === 0) {
+      reasons.push(`${head}: not isolated (no NetworkPolicy in ${subject.namespace} selects it for ${direction === 'egress' ? 'Egress' : 'Ingress'}), so all ${direction} is allowed`);
+      return true;
+    }
+    const matching = this.grants(subject, direction, peer, destination).filter((g) => g.ports.has(flow.protocol, flow.port));
+    if (matching.length > 0) {
+      reasons.push(`${head}: allowed by ${matching.map((g) => `NetworkPolicy ${g.policy.id} ${g.rule.path}`).join('; ')}`);
+      return true;
+    }
+    const other = direction === 'egress' ? `to ${peer.label}` : `from ${peer.label}`;
+    reasons.push(`${head}: denied; isolated by NetworkPolicy ${policies.map((p) => p.id).join(', ')} and no ${direction} rule allows ${other} on ${flow.text}`);
+    return false;
+  }
+
+  private directionPorts(subject: PodSide, direction: Direction, peer: Side, destination: Side): { ports: PortSet; addresses: string[] } {
+    if (subject[direction].length === 0) return { ports: PortSet.all(), addresses: ['any'] };
+    let ports = PortSet.empty();
+    const addresses: string[] = [];
+    for (const grant of this.grants(subject, direction, peer, destination)) {
+      if (grant.ports.isEmpty()) continue;
+      ports = ports.union(grant.ports);
+      addresses.push(...externalPeerTexts(grant.rule));
+    }
+    return { ports, addresses };
+  }
+
+  private between(src: Side, dst: Side): AllowedPorts {
+    let ports = PortSet.all();
+    const addresses: string[] = [];
+    if (src.kind === 'pod') {
+      const egress = this.directionPorts(src, 'egress', dst, dst);
+      ports = ports.intersect(egress.ports);
+      addresses.push(...egress.addresses);
+    }
+    if (dst.kind === 'pod') {
+      const ingress = this.directionPorts(dst, 'ingress', src, dst);
+      ports = ports.intersect(ingress.ports);
+      addresses.push(...ingress.addresses);
+    }
+    const result = { ports: ports.format(), allPorts: ports.isAll(), ranges: ports.ranges() };
+    const someExternal = (src.kind === 'external' && !src.address) || (dst.kind === 'external' && !dst.address);
+    if (!someExternal) return result;
+    // Only one direction was evaluated (the outside has no policies), so these are its addresses.
+    const relevant = ports.isEmpty() ? [] : unique(addresses);
+    return { ...result, addresses: relevant.includes('any') ? ['any'] : relevant };
+  }
+}
+
+/** The outside addresses a rule admits, for the matrix's EXTERNAL row and column. */
+function externalPeerTexts(rule: CompiledRule): string[] {
+  if (rule.anyPeer) return ['any'];
+  return rule.peers.flatMap((p) => (p.kind === 'ipBlock' && !p.empty ? [p.text] : []));
+}
+
+function rulePorts(rule: CompiledRule, destPorts: readonly ResolvedPort[]): PortSet {
+  let ports = rule.fixedPorts;
+  for (const named of rule.namedPorts) {
+    // A name the destination does not have matches nothing (also for destinations outside the cluster).
+    for (const cp of destPorts) {
+      if (cp.name === named.name && cp.protocol === named.protocol) ports = ports.union(PortSet.range(cp.protocol, cp.port, cp.port));
+    }
+  }
+  return ports;
+}
+
+function resolveFlowPort(port: number | string, protocol: string | undefined, dst: Side): FlowPort {
+  if (protocol !== undefined && !isL4Protocol(protocol)) {
+    throw new Error(`Protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`);
+  }
+  if (typeof port === 'number' || /^\d+$/.test(port)) {
+    const n = Number(port);
+    checkPort(n);
+    const p = protocol ?? 'TCP';
+    return { port: n, protocol: p, text: `${n}/${p}` };
+  }
+  // Port names are unique within a pod, so the name alone identifies the container port.
+  const named = dst.kind === 'pod' ? dst.ports.find((cp) => cp.name === port) : undefined;
+  if (!named) {
+    const names = dst.kind === 'pod' ? dst.ports.flatMap((cp) => (cp.name ? [cp.name] : [])) : [];
+    throw new Error(`${dst.label} has no container port named "${port}" (named ports: ${names.join(', ') || 'none'}). Fix: use a port number or one of its port names.`);
+  }
+  if (protocol !== undefined && protocol !== named.protocol) {
+    throw new Error(`Port "${port}" of ${dst.label} is ${named.port}/${named.protocol}, not ${protocol}. Fix: omit the protocol or use ${named.protocol}.`);
+  }
+  return { port: named.port, protocol: named.protocol, text: `${named.port}/${named.protocol} (${port})` };
+}

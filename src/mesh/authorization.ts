@@ -1,0 +1,65 @@
+import { Connection } from '../model/connection';
+import { PeerInfo, PeerKind } from '../peer';
+import { MeshMode, MtlsMode } from './mesh';
+
+/** An Istio AuthorizationPolicy source, or undefined when the peer has no mesh identity. */
+export function meshSource(peer: PeerInfo, trustDomain: string): any | undefined {
+  if (!peer.mesh) return undefined;
+  if (peer.serviceAccountName) {
+    return { principals: [`${trustDomain}/ns/${peer.namespace ?? 'default'}/sa/${peer.serviceAccountName}`] };
+  }
+  return { namespaces: [peer.namespace ?? 'default'] };
+}
+
+/** What the mesh layer needs to know about the workload it renders a policy for. */
+export interface MeshSubject {
+  readonly path: string;
+  readonly namespace?: string;
+  readonly selector: { [key: string]: string };
+  readonly mtls: MtlsMode;
+}
+
+/**
+ * The ALLOW AuthorizationPolicy of a meshed workload, from the same connections as its
+ * NetworkPolicy: one rule per source identity with its destination (container) ports. No
+ * connection means no rule, which Istio reads as "allow nothing".
+ */
+export function authorizationPolicy(self: MeshSubject, connections: Connection[], trustDomain: string): { spec: any; problems: string[] } {
+  const problems: string[] = [];
+  const rules = new Map<string, { from?: any[]; ports: string[] }>();
+  for (const c of connections) {
+    if (c.to.workload?.path !== self.path) continue;
+    let source = meshSource(c.from, trustDomain);
+    if (!source && self.mtls === MtlsMode.STRICT) {
+      problems.push(`${c.from.description} has no mesh identity, and STRICT mTLS in namespace "${self.namespace ?? 'default'}" refuses its plain-text connections to port ${c.port}. Fix: put the peer in the mesh (an IsolatedNamespace with \`mesh\`, or Peer.namespace/Peer.pods with { meshed: true } or { serviceAccount }), or use mtls: MtlsMode.PERMISSIVE while migrating.`);
+      continue;
+    }
+    // Under PERMISSIVE a plain-text peer has no principal: match its addresses when known,
+    // else only the port (the NetworkPolicy still limits who can connect at all).
+    if (!source && c.from.kind === PeerKind.IP_BLOCK) source = { ipBlocks: [c.from.cidr], notIpBlocks: c.from.except };
+    const key = JSON.stringify(source ?? null);
+    const rule = rules.get(key) ?? { from: source ? [{ source }] : undefined, ports: [] };
+    if (!rule.ports.includes(String(c.port))) rule.ports.push(String(c.port));
+    rules.set(key, rule);
+  }
+  return {
+    spec: {
+      selector: { matchLabels: { ...self.selector } },
+      action: 'ALLOW',
+      rules: rules.size ? [...rules.values()].map((r) => ({ from: r.from, to: [{ operation: { ports: r.ports } }] })) : undefined,
+    },
+    problems,
+  };
+}
+
+/** Istio's HBONE tunnel port: ambient traffic between pods arrives on it. */
+export const HBONE_PORT = 15008;
+/** istiod's xDS and certificate port (TLS). */
+export const ISTIOD_XDS_PORT = 15012;
+/** Source address kubelet probes get in ambient mode (SNAT by the Istio CNI). */
+export const AMBIENT_PROBE_SOURCE = '169.254.7.127/32';
+
+/** Whether a connection between two workloads rides HBONE (either end ambient, both meshed). */
+export function usesHbone(c: Connection): boolean {
+  return !!c.from.mesh && !!c.to.mesh && (c.from.mesh === MeshMode.AMBIENT || c.to.mesh === MeshMode.AMBIENT);
+}

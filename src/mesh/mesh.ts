@@ -1,0 +1,114 @@
+import { checkLabels, checkQuantity } from '../model/validate';
+
+/** How workloads join the Istio mesh. */
+export enum MeshMode {
+  /** An Envoy sidecar injected into every pod. */
+  SIDECAR = 'sidecar',
+  /** Node-level ztunnel (and optional waypoints); nothing injected into pods. */
+  AMBIENT = 'ambient',
+}
+
+/** Mutual TLS for workloads of a namespace. */
+export enum MtlsMode {
+  /** Only mutual-TLS traffic is accepted. */
+  STRICT = 'STRICT',
+  /** Plain text is accepted too (for migrations); policies then also admit non-mesh peers by port and IP. */
+  PERMISSIVE = 'PERMISSIVE',
+}
+
+/** Options common to both mesh modes. */
+export interface MeshOptions {
+  /**
+   * Mutual TLS mode of the namespace's PeerAuthentication.
+   * @default MtlsMode.STRICT
+   */
+  readonly mtls?: MtlsMode;
+}
+
+/** Options of sidecar mode. */
+export interface SidecarMeshOptions extends MeshOptions {
+  /**
+   * Whether the cluster runs the Istio CNI plugin. Without it every pod gets an `istio-init`
+   * container running as root with NET_ADMIN and NET_RAW, which Pod Security baseline and
+   * restricted reject.
+   * @default false
+   */
+  readonly istioCni?: boolean;
+  /**
+   * Istio revision to inject (`istio.io/rev`) instead of the default one (`istio-injection`).
+   * @default - the default revision
+   */
+  readonly revision?: string;
+  /**
+   * CPU request and limit of the sidecar (`sidecar.istio.io/proxyCPU`, `proxyCPULimit`).
+   * @default { request: '100m', limit: '500m' }
+   */
+  readonly proxyCpu?: { request?: string; limit?: string };
+  /**
+   * Memory request and limit of the sidecar (`sidecar.istio.io/proxyMemory`, `proxyMemoryLimit`).
+   * @default { request: '128Mi', limit: '256Mi' }
+   */
+  readonly proxyMemory?: { request?: string; limit?: string };
+}
+
+/** Istio mesh membership of a namespace: sidecar injection or ambient. */
+export class Mesh {
+  /** Sidecar injection. */
+  public static sidecar(options: SidecarMeshOptions = {}): Mesh {
+    return new Mesh(MeshMode.SIDECAR, options);
+  }
+
+  /** Ambient mode (ztunnel); pods stay as synthesized, which keeps Pod Security restricted. */
+  public static ambient(options: MeshOptions = {}): Mesh {
+    return new Mesh(MeshMode.AMBIENT, options);
+  }
+
+  /** Mode. */
+  public readonly mode: MeshMode;
+  /** mTLS mode. */
+  public readonly mtls: MtlsMode;
+  /** Whether the Istio CNI plugin sets up traffic capture (no istio-init container). */
+  public readonly istioCni: boolean;
+  /** Revision, if any. */
+  public readonly revision?: string;
+  /** Sidecar requests and limits by resource. */
+  public readonly proxyResources: { requests: { [r: string]: string }; limits: { [r: string]: string } };
+
+  private constructor(mode: MeshMode, options: SidecarMeshOptions) {
+    this.mode = mode;
+    this.mtls = options.mtls ?? MtlsMode.STRICT;
+    this.istioCni = mode === MeshMode.AMBIENT || (options.istioCni ?? false);
+    this.revision = options.revision;
+    this.proxyResources = {
+      requests: { cpu: options.proxyCpu?.request ?? '100m', memory: options.proxyMemory?.request ?? '128Mi' },
+      limits: { cpu: options.proxyCpu?.limit ?? '500m', memory: options.proxyMemory?.limit ?? '256Mi' },
+    };
+  }
+
+  /** Problems with the options, for the owning construct to report. */
+  public problems(): Array<string | undefined> {
+    return [
+      this.revision !== undefined ? checkLabels('mesh revision', { 'istio.io/rev': this.revision }) : undefined,
+      ...Object.entries(this.proxyResources).flatMap(([kind, m]) => Object.entries(m).map(([r, v]) => checkQuantity(`sidecar ${r} ${kind === 'requests' ? 'request' : 'limit'}`, v))),
+      Object.values(MtlsMode).includes(this.mtls) ? undefined : `mtls "${this.mtls}" is not STRICT or PERMISSIVE. Fix: use MtlsMode.`,
+    ];
+  }
+
+  /** The Namespace labels that enrol its pods. */
+  public namespaceLabels(): { [key: string]: string } {
+    if (this.mode === MeshMode.AMBIENT) return { 'istio.io/dataplane-mode': 'ambient' };
+    return this.revision ? { 'istio.io/rev': this.revision } : { 'istio-injection': 'enabled' };
+  }
+
+  /** Pod annotations that size the injected sidecar, so quotas and LimitRanges see it. */
+  public podAnnotations(): { [key: string]: string } {
+    if (this.mode !== MeshMode.SIDECAR) return {};
+    const r = this.proxyResources;
+    return {
+      'sidecar.istio.io/proxyCPU': r.requests.cpu,
+      'sidecar.istio.io/proxyCPULimit': r.limits.cpu,
+      'sidecar.istio.io/proxyMemory': r.requests.memory,
+      'sidecar.istio.io/proxyMemoryLimit': r.limits.memory,
+    };
+  }
+}
