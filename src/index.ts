@@ -13,3 +13,5 @@ export * from './model/settings';
 export * from './mesh/mesh';
 export * from './security/pod-security';
 export * from './checks/reachability';
+export * from './monitored-service';
+export * from './monitoring/alerts';

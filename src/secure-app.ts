@@ -54,6 +54,11 @@ export interface ContainerPort {
    * @default - none
    */
   readonly appProtocol?: string;
+  /**
+   * Whether the Service exposes the port (false for ports only scraped or probed on the pod).
+   * @default true
+   */
+  readonly exposeOnService?: boolean;
 }
 
 /** A request and a limit for one resource. */
@@ -438,6 +443,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   /** The mesh the app's pods are in, if any. */
   public readonly mesh?: Mesh;
 
+  /** Container ports excepted from STRICT mTLS (by a port-level PeerAuthentication). */
+  protected readonly permissivePorts: number[] = [];
   private readonly podSpec: PodTemplateSpec;
   private readonly probePorts: number[];
   private readonly maxReplicas: number;
@@ -477,7 +484,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     };
     this.probePorts = spec.probePorts;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? spec.replicas;
-    this.serviceType = spec.ports.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
+    this.serviceType = spec.servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
     this.placement.members?.push(this);
 
     const metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
@@ -499,7 +506,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       },
     });
     this.node.defaultChild = this.deployment;
-    if (this.ports.length > 0) {
+    if (spec.servicePorts.length > 0) {
       this.service = new ApiObject(this, 'Service', {
         apiVersion: 'v1',
         kind: 'Service',
@@ -628,7 +635,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     const podTemplate = renderPodTemplate(this.podSpec);
     const violations = this.podSecurityViolations(withInjectedContainers(podTemplate, this.mesh));
     const mesh = this.mesh
-      ? authorizationPolicy({ path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls }, this.connections, settings.trustDomain)
+      ? authorizationPolicy({ path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls, permissivePorts: this.permissivePorts }, this.connections, settings.trustDomain)
       : undefined;
     violations.push(...mesh?.problems ?? []);
     const value: Rendered = {
@@ -671,16 +678,16 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
 
     const ports: WorkloadPort[] = [];
     const servicePorts: any[] = [];
-    const addPort = (name: string, port: number, protocol: Protocol, servicePort: number | undefined, appProtocol: string | undefined) => {
+    const addPort = (name: string, port: number, protocol: Protocol, servicePort: number | undefined, appProtocol: string | undefined, expose = true) => {
       problems.push(checkPortName('port name', name), checkPortNumber(`port "${name}"`, port));
       if (servicePort !== undefined) problems.push(checkPortNumber(`servicePort of "${name}"`, servicePort));
       if (ports.some((q) => q.name === name)) problems.push(`port name "${name}" is used twice. Fix: give each port its own name.`);
       if (ports.some((q) => q.port === port && q.protocol === protocol)) problems.push(`container port ${port}/${protocol} is declared twice. Fix: declare each port once.`);
       ports.push({ name, port, protocol });
-      servicePorts.push({ name, port: servicePort ?? port, targetPort: name, protocol, appProtocol });
+      if (expose) servicePorts.push({ name, port: servicePort ?? port, targetPort: name, protocol, appProtocol });
     };
     if (p.port !== undefined) addPort(p.portName ?? 'http', p.port, Protocol.TCP, undefined, p.appProtocol);
-    for (const extra of p.ports ?? []) addPort(extra.name, extra.port, extra.protocol ?? Protocol.TCP, extra.servicePort, extra.appProtocol);
+    for (const extra of p.ports ?? []) addPort(extra.name, extra.port, extra.protocol ?? Protocol.TCP, extra.servicePort, extra.appProtocol, extra.exposeOnService ?? true);
 
     if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 0)) {
       problems.push(`replicas ${p.replicas} must be a whole number >= 0. Fix: set replicas to 0 or more (2 or more for availability).`);

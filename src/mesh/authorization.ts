@@ -17,6 +17,8 @@ export interface MeshSubject {
   readonly namespace?: string;
   readonly selector: { [key: string]: string };
   readonly mtls: MtlsMode;
+  /** Ports with a port-level PERMISSIVE exception: plain-text peers are admitted there by port. */
+  readonly permissivePorts?: number[];
 }
 
 /**
@@ -30,7 +32,7 @@ export function authorizationPolicy(self: MeshSubject, connections: Connection[]
   for (const c of connections) {
     if (c.to.workload?.path !== self.path) continue;
     let source = meshSource(c.from, trustDomain);
-    if (!source && self.mtls === MtlsMode.STRICT) {
+    if (!source && self.mtls === MtlsMode.STRICT && !self.permissivePorts?.includes(c.port)) {
       problems.push(`${c.from.description} has no mesh identity, and STRICT mTLS in namespace "${self.namespace ?? 'default'}" refuses its plain-text connections to port ${c.port}. Fix: put the peer in the mesh (an IsolatedNamespace with \`mesh\`, or Peer.namespace/Peer.pods with { meshed: true } or { serviceAccount }), or use mtls: MtlsMode.PERMISSIVE while migrating.`);
       continue;
     }

@@ -38,10 +38,22 @@ export interface ClusterSettingsProps {
    */
   readonly prometheusPodLabels?: { [key: string]: string };
   /**
-   * ServiceAccount of the Prometheus pods, their mesh identity when Prometheus runs in the mesh.
-   * @default - Prometheus is not in the mesh
+   * ServiceAccount of the Prometheus pods: bound by the discovery RBAC, and their mesh identity
+   * when `prometheusInMesh`.
+   * @default 'kube-prometheus-stack-prometheus'
    */
   readonly prometheusServiceAccount?: string;
+  /**
+   * Whether Prometheus runs in the Istio mesh (and scrapes with mesh certificates). When false,
+   * scrapes of meshed apps under STRICT mTLS get a port-level plain-text exception.
+   * @default false
+   */
+  readonly prometheusInMesh?: boolean;
+  /**
+   * Base URL of your runbooks; alert `runbook_url` is `<base>/<AlertName>`.
+   * @default - the kube-prometheus runbooks for the standard alerts; custom alerts need it
+   */
+  readonly runbookBaseUrl?: string;
   /**
    * Labels the Prometheus instance selects ServiceMonitors, PodMonitors and PrometheusRules by.
    * @default { release: 'kube-prometheus-stack' }
@@ -49,7 +61,7 @@ export interface ClusterSettingsProps {
   readonly monitorSelectorLabels?: { [key: string]: string };
 }
 
-type Resolved = Required<Omit<ClusterSettingsProps, 'prometheusServiceAccount'>> & Pick<ClusterSettingsProps, 'prometheusServiceAccount'>;
+type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<ClusterSettingsProps, 'runbookBaseUrl'>;
 
 const DEFAULTS: Resolved = {
   dnsNamespace: 'kube-system',
@@ -59,26 +71,39 @@ const DEFAULTS: Resolved = {
   istiodPodLabels: { app: 'istiod' },
   prometheusNamespace: 'monitoring',
   prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
-  prometheusServiceAccount: undefined,
+  prometheusServiceAccount: 'kube-prometheus-stack-prometheus',
+  prometheusInMesh: false,
+  runbookBaseUrl: undefined,
   monitorSelectorLabels: { release: 'kube-prometheus-stack' },
 };
 
 const SETTINGS = Symbol.for('cdk8s-secure.settings');
+const READ_BY = Symbol.for('cdk8s-secure.settings-read-by');
 
 /**
- * Cluster facts shared by every construct of an app. Read lazily at synth, so `apply` may come
- * before or after the constructs it affects.
+ * Cluster facts shared by every construct of an app. Apply them once, right after creating the
+ * App: most constructs read them at synth, but monitoring objects read them when created.
  */
 export class ClusterSettings {
   /** Sets the facts for the whole app that `scope` belongs to (merged over earlier calls). */
   public static apply(scope: IConstruct, props: ClusterSettingsProps): void {
     const root = scope.node.root as any;
+    if (root[READ_BY]) {
+      throw new Error(`ClusterSettings.apply() came after ${root[READ_BY]} had already read the settings, so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`);
+    }
     root[SETTINGS] = { ...(root[SETTINGS] ?? DEFAULTS), ...ClusterSettings.defined(props) };
   }
 
-  /** The facts in force for `scope`'s app. */
+  /** The facts in force for `scope`'s app, read at synth (later `apply` calls still count). */
   public static of(scope: IConstruct): Resolved {
     return (scope.node.root as any)[SETTINGS] ?? DEFAULTS;
+  }
+
+  /** The facts, read while `reader` is being built: later `apply` calls become errors. */
+  public static readNow(reader: IConstruct | string, scope: IConstruct): Resolved {
+    const root = scope.node.root as any;
+    root[READ_BY] ??= typeof reader === 'string' ? reader : reader.node.path;
+    return ClusterSettings.of(scope);
   }
 
   private static defined(props: ClusterSettingsProps): Partial<Resolved> {
