@@ -1,3 +1,5 @@
+import { Chart } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
 import { checkCidr, checkDnsLabel, checkLabels, cidrContains } from './model/validate';
 import { SecureConfigError } from './errors';
 import { Connection } from './model/connection';
@@ -141,6 +143,21 @@ export class Peer implements IPeer {
       ?? Peer.checkMesh(options));
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
     return new Peer({ kind: PeerKind.PODS, namespace, podLabels: { ...labels }, description: `pods ${shown} in ${namespace}`, ...meshOf(options) });
+  }
+
+  /**
+   * The pods of a cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, Pod…), so apps
+   * written with cdk8s-plus can be peers. The cdk8s-plus workload is not isolated by this: only
+   * the SecureApp side gets a rule.
+   */
+  public static fromCdk8sPlus(workload: kplus.IPodSelector, options: PeerMeshOptions = {}): Peer {
+    const selector = workload.toPodSelectorConfig().labelSelector._toKube();
+    const where = `Peer.fromCdk8sPlus(${workload.node.path})`;
+    if (selector.matchExpressions?.length) {
+      Peer.check(`${where} selects pods with label expressions, which this library does not translate. Fix: select the pods by labels with Peer.pods(namespace, labels).`);
+    }
+    const namespace = (workload as any).metadata?.namespace ?? Chart.of(workload).namespace ?? 'default';
+    return Peer.pods(namespace, { ...selector.matchLabels }, options);
   }
 
   /**

@@ -427,3 +427,24 @@ describe('Pod Security is checked at synth', () => {
     expect(pod.automountServiceAccountToken).toBe(true);
   });
 });
+
+describe('cdk8s-plus-27 interop', () => {
+  test('a cdk8s-plus Deployment is a peer selected by its own pod labels, and is not isolated', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const kplus = require('cdk8s-plus-27');
+    const { app } = newChart();
+    const legacyChart = new Chart(app, 'legacy', { namespace: 'legacy' });
+    const legacy = new kplus.Deployment(legacyChart, 'legacy', { containers: [{ image: 'ghcr.io/acme/legacy:1.0', portNumber: 80 }] });
+    const apiChart = new Chart(app, 'api-chart', { namespace: 'shop' });
+    const api = new SecureApp(apiChart, 'api', { name: 'api', image: IMAGE, port: 9000 });
+    api.allowFrom(Peer.fromCdk8sPlus(legacy));
+    const out = synthApp(app);
+    const podLabels = one(out, 'Deployment', legacy.name).spec.template.metadata.labels;
+    expect(one(out, 'NetworkPolicy', 'api').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'legacy' } }, podSelector: { matchLabels: legacy.matchLabels } }],
+      ports: [{ protocol: 'TCP', port: 9000 }],
+    }]);
+    for (const [k, v] of Object.entries(legacy.matchLabels)) expect(podLabels[k]).toBe(v);
+    expect(all(out, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['api']);
+  });
+});
