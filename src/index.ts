@@ -15,3 +15,7 @@ export * from './security/pod-security';
 export * from './checks/reachability';
 export * from './monitored-service';
 export * from './monitoring/alerts';
+export * from './single-pass-app';
+export * from './checks/rules';
+export * from './checks/report';
+export * from './checks/plugin';

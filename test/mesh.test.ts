@@ -255,3 +255,15 @@ describe('Service protocols and sidecar resources', () => {
     expect(() => new SecureApp(newChart().chart, 'x', { image: IMAGE, mesh: true })).toThrow(/mesh is true but the app is not in a namespace with a mesh/);
   });
 });
+
+describe('Envoy statistics', () => {
+  test('scrapeProxyMetrics opens 15090 to the Prometheus pods only; off by default', () => {
+    const on = meshedShop(Mesh.sidecar({ istioCni: true, scrapeProxyMetrics: true }));
+    expect(one(synthApp(on.app), 'NetworkPolicy', 'web').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+      ports: [{ protocol: 'TCP', port: 15090 }],
+    }]);
+    const off = meshedShop();
+    expect(one(synthApp(off.app), 'NetworkPolicy', 'web').spec.ingress).toEqual([]);
+  });
+});

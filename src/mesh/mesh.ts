@@ -40,6 +40,12 @@ export interface SidecarMeshOptions extends MeshOptions {
    */
   readonly revision?: string;
   /**
+   * Prometheus scrapes every sidecar's Envoy statistics on port 15090 (Istio's standard
+   * `envoy-stats` PodMonitor): open that port to the Prometheus pods, and only to them.
+   * @default false
+   */
+  readonly scrapeProxyMetrics?: boolean;
+  /**
    * CPU request and limit of the sidecar (`sidecar.istio.io/proxyCPU`, `proxyCPULimit`).
    * @default { request: '100m', limit: '500m' }
    */
@@ -71,6 +77,8 @@ export class Mesh {
   public readonly istioCni: boolean;
   /** Revision, if any. */
   public readonly revision?: string;
+  /** Whether Prometheus scrapes the sidecars' Envoy metrics (port 15090). */
+  public readonly scrapeProxyMetrics: boolean;
   /** Sidecar requests and limits by resource. */
   public readonly proxyResources: { requests: { [r: string]: string }; limits: { [r: string]: string } };
 
@@ -79,6 +87,7 @@ export class Mesh {
     this.mtls = options.mtls ?? MtlsMode.STRICT;
     this.istioCni = mode === MeshMode.AMBIENT || (options.istioCni ?? false);
     this.revision = options.revision;
+    this.scrapeProxyMetrics = mode === MeshMode.SIDECAR && (options.scrapeProxyMetrics ?? false);
     this.proxyResources = {
       requests: { cpu: options.proxyCpu?.request ?? '100m', memory: options.proxyMemory?.request ?? '128Mi' },
       limits: { cpu: options.proxyCpu?.limit ?? '500m', memory: options.proxyMemory?.limit ?? '256Mi' },

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+/**
+ * `cdk8s-secure report <dir>`: the Markdown report of ./checks/report.ts for a directory of
+ * synthesized manifests, for CI jobs that post it on a pull request.
+ */
+import * as fs from 'fs';
+import { loadManifests, manifestFiles, renderReport, reportPasses } from './checks/report';
+import { RULE_IDS, RuleOptions } from './checks/rules';
+
+export const USAGE = `Usage: cdk8s-secure report <dir> [options]
+
+Prints a Markdown report for the Kubernetes manifests (*.yaml, *.yml, recursively) under <dir>,
+e.g. cdk8s's dist/: per rule, how many resources pass and fail, every finding with its fix, and
+the NetworkPolicy connectivity matrix (who can reach whom on which ports, incl. kube-dns and
+addresses outside the cluster).
+
+Rules: ${RULE_IDS.join(', ')}
+
+Options:
+  --default-level <level>      Pod Security level of namespaces that are not among the manifests
+                               or have no pod-security.kubernetes.io/enforce label:
+                               privileged, baseline or restricted (default: restricted)
+  --default-version <version>  Pod Security version to go with it: latest or v1.<minor>
+                               (default: latest)
+  --default-namespace <name>   namespace of objects without metadata.namespace (default: default)
+  --disable <rule>[,<rule>]    do not run these rules (repeatable)
+  --output <file>              write the report to <file> instead of standard output
+  --no-fail                    exit 0 even when a rule fails (report only)
+  -h, --help                   print this help
+
+Exit status:
+  0  every rule passes, or --no-fail was given
+  1  at least one rule fails (the report is still printed)
+  2  bad usage, or the directory cannot be read or holds no YAML
+`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  readonly dir: string;
+  readonly options: RuleOptions;
+  readonly output?: string;
+  readonly fail: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Parsed | 'help' {
+  if (argv.includes('-h') || argv.includes('--help')) return 'help';
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('missing command.');
+  if (command !== 'report') throw new UsageError(`unknown command "${command}"; the only command is "report".`);
+  const positional: string[] = [];
+  const disable: string[] = [];
+  let defaultLevel: string | undefined;
+  let defaultVersion: string | undefined;
+  let defaultNamespace: string | undefined;
+  let output: string | undefined;
+  let fail = true;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    switch (flag) {
+      case '--default-level': defaultLevel = value(); break;
+      case '--default-version': defaultVersion = value(); break;
+      case '--default-namespace': defaultNamespace = value(); break;
+      case '--disable': disable.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
+      case '--output': output = value(); break;
+      case '--no-fail': fail = false; break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}".`);
+        positional.push(arg);
+    }
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'missing <dir>.' : `expected one <dir>, got ${positional.join(' ')}.`);
+  return {
+    dir: positional[0],
+    options: { defaultLevel: defaultLevel as RuleOptions['defaultLevel'], defaultVersion, defaultNamespace, disable },
+    output,
+    fail,
+  };
+}
+
+/** Runs the CLI; returns the exit status. */
+export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+  let parsed: Parsed | 'help';
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`cdk8s-secure: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  let markdown: string;
+  let passes: boolean;
+  try {
+    // A wrong path must not produce an empty, passing report in CI.
+    if (manifestFiles(parsed.dir).length === 0) throw new Error(`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`);
+    const manifests = loadManifests(parsed.dir);
+    markdown = renderReport(manifests, parsed.options);
+    passes = reportPasses(manifests, parsed.options);
+    if (parsed.output) fs.writeFileSync(parsed.output, markdown);
+    else out(markdown);
+  } catch (e) {
+    err(`cdk8s-secure: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!passes && parsed.fail) {
+    err('cdk8s-secure: some rules fail (see the report); pass --no-fail to exit 0 anyway.\n');
+    return 1;
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+}

@@ -1,0 +1,208 @@
+/**
+ * Jest matchers over the pure engines: NetworkModel for traffic, checkPodSecurity for Pod Security.
+ * They take a cdk8s Chart, an App (all its charts) or plain manifests, so the same assertion works
+ * on a chart under construction and on YAML from elsewhere.
+ */
+import { createHash } from 'crypto';
+import { Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Endpoint, NetworkModel, NetworkModelOptions } from '../checks/reachability';
+import { templatePrefix } from '../checks/rules';
+import { PodSecurityLevelName, checkPodSecurity, podTemplateOf } from '../security/pod-security';
+
+/** What the matchers accept: a Chart, an App, or manifests (plain objects, e.g. parsed YAML). */
+export type ManifestSource = Chart | { readonly charts: readonly Chart[] } | readonly unknown[];
+
+/** A workload with a name and (maybe) a namespace, such as a SecureApp. */
+export interface NamedWorkload {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly deployment: unknown;
+}
+
+/** An Endpoint, or a SecureApp standing for its Deployment's pods. */
+export type EndpointLike = Endpoint | NamedWorkload;
+
+export interface TrafficOptions {
+  /** Port number, or a container port name of the destination. */
+  readonly port: number | string;
+  /**
+   * TCP, UDP or SCTP.
+   * @default - TCP for numeric ports; the named port's protocol
+   */
+  readonly protocol?: string;
+  /**
+   * Options of the NetworkModel, e.g. labels of namespaces that are not among the manifests.
+   * @default - none
+   */
+  readonly model?: NetworkModelOptions;
+}
+
+/** The subset of jest's matcher context the matchers use. */
+export interface MatcherContextLike {
+  readonly isNot?: boolean;
+}
+
+export interface MatcherResult {
+  readonly pass: boolean;
+  readonly message: () => string;
+}
+
+function isApp(x: unknown): x is { charts: readonly Chart[] } {
+  return typeof x === 'object' && x !== null && Array.isArray((x as any).charts) && typeof (x as any).synth === 'function';
+}
+
+/** The manifests of a Chart (`Testing.synth`), of every chart of an App, or the array itself. */
+export function manifestsOf(subject: ManifestSource): any[] {
+  if (Array.isArray(subject)) return [...subject];
+  if (Chart.isChart(subject)) return Testing.synth(subject as Chart);
+  if (isApp(subject)) return subject.charts.flatMap((c) => Testing.synth(c));
+  throw new TypeError(`expected a cdk8s Chart, App or an array of manifests, got ${describeValue(subject)}.`);
+}
+
+function describeValue(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === 'object') {
+    const name: string | undefined = (x as any).constructor?.name;
+    return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
+  }
+  return `${typeof x} ${JSON.stringify(x)}`;
+}
+
+/** An Endpoint for a SecureApp-like workload: its Deployment in its namespace ('default' when none). */
+export function toEndpoint(e: EndpointLike): Endpoint {
+  if (e instanceof Endpoint) return e;
+  if (e && typeof (e as NamedWorkload).name === 'string' && (e as NamedWorkload).deployment !== undefined) {
+    const w = e as NamedWorkload;
+    return Endpoint.workload(w.namespace ?? 'default', w.name, 'Deployment');
+  }
+  throw new TypeError(`expected an Endpoint (Endpoint.workload(...), Endpoint.pods(...), Endpoint.ip(...)) or a SecureApp, got ${describeValue(e)}.`);
+}
+
+/** `expect(subject).toAllowTraffic(from, to, { port, protocol })`. */
+export function toAllowTraffic(
+  this: MatcherContextLike | void,
+  subject: ManifestSource,
+  from: EndpointLike,
+  to: EndpointLike,
+  options: TrafficOptions,
+): MatcherResult {
+  if (!options || (typeof options.port !== 'number' && typeof options.port !== 'string')) {
+    throw new TypeError('toAllowTraffic(from, to, { port, protocol? }): port is required, a number or a container port name.');
+  }
+  const src = toEndpoint(from);
+  const dst = toEndpoint(to);
+  const model = NetworkModel.fromManifests(manifestsOf(subject), options.model);
+  const verdict = model.check(src, dst, options.port, options.protocol);
+  const flow = `${src} to ${dst} on ${options.port}${options.protocol ? `/${options.protocol}` : ''}`;
+  const reasons = verdict.reasons.map((r) => `  - ${r}`).join('\n');
+  return {
+    pass: verdict.allowed,
+    message: () => verdict.allowed
+      ? `expected traffic from ${flow} to be denied, but it is allowed:\n${reasons}`
+      : `expected traffic from ${flow} to be allowed, but it is denied:\n${reasons}`,
+  };
+}
+
+/** `expect(subject).toPassPodSecurity(level, version)`: every pod template passes. */
+export function toPassPodSecurity(
+  this: MatcherContextLike | void,
+  subject: ManifestSource,
+  level: PodSecurityLevelName,
+  version: string = 'latest',
+): MatcherResult {
+  const templates = manifestsOf(subject).flatMap((m) => {
+    const t = podTemplateOf(m);
+    return t ? [{ m, t }] : [];
+  });
+  // Passing vacuously would let a test of the wrong chart pass, in either direction.
+  if (templates.length === 0) {
+    throw new Error('toPassPodSecurity: the subject has no pod templates (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) to judge.');
+  }
+  const failures: string[] = [];
+  for (const { m, t } of templates) {
+    const id = `${m.kind} ${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name ?? '<unnamed>'}`;
+    for (const v of checkPodSecurity(t, level, version)) {
+      failures.push(`  - ${id}: ${v.check} at ${templatePrefix(m.kind)}${v.field}: ${v.message}. Fix: ${v.fix}`);
+    }
+  }
+  const what = `Pod Security "${level}" (${version})`;
+  return {
+    pass: failures.length === 0,
+    message: () => failures.length === 0
+      ? `expected some pod template to fail ${what}, but all ${templates.length} pass`
+      : `expected every pod template to pass ${what}, but ${failures.length} check${failures.length === 1 ? ' fails' : 's fail'}:\n${failures.join('\n')}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+
+/** Placeholder for the construct-path hash cdk8s appends to generated names. */
+export const HASH_PLACEHOLDER = '<hash>';
+
+// Names.toDnsLabel / toLabelValue / Chart.generateObjectName end in '-' + the first 8 characters
+// of the construct's address: 'c8' + 6 hex digits (sha256 hex with CDK8S_LEGACY_HASH).
+const GENERATED_HASH = /-(c8[0-9a-f]{6})(?![0-9a-z])/g;
+// Either shape; only replaced when it is the hash of a construct of the subject's tree.
+const ANY_HASH = /-([0-9a-f]{8})(?![0-9a-z])/g;
+
+function constructHashes(root: IConstruct): Set<string> {
+  const hashes = new Set<string>();
+  for (const c of root.node.findAll()) {
+    hashes.add(c.node.addr.slice(0, 8));
+    hashes.add(createHash('sha256').update(c.node.path).digest('hex').slice(0, 8));
+  }
+  return hashes;
+}
+
+function rootOf(subject: ManifestSource): IConstruct | undefined {
+  if (Array.isArray(subject)) return undefined;
+  return (subject as unknown as IConstruct).node?.root;
+}
+
+/**
+ * The manifests of `subject` in a stable, readable form for `toMatchSnapshot()`: sorted by kind,
+ * namespace and name (then original order), with the hash cdk8s appends to generated names
+ * replaced by `<hash>`.
+ *
+ * Why the hash: it is derived from the full construct path, so it changes whenever any ancestor
+ * id changes (renaming a chart churns every name and every reference to it), it differs between
+ * environments with and without `CDK8S_LEGACY_HASH`, and it tells a reviewer nothing the readable
+ * part of the name does not. cdk8s output contains nothing random; everything else is kept.
+ *
+ * For a Chart or App only hashes of constructs in its tree are replaced; for plain manifests,
+ * any `-c8xxxxxx` suffix (the shape of cdk8s hashes) is.
+ */
+export function stableSnapshot(subject: ManifestSource): any[] {
+  const manifests = manifestsOf(subject);
+  const root = rootOf(subject);
+  const known = root ? constructHashes(root) : undefined;
+  const normalize = (s: string) => s.replace(known ? ANY_HASH : GENERATED_HASH, (whole, hash) =>
+    (!known || known.has(hash) ? `-${HASH_PLACEHOLDER}` : whole));
+  const clean = manifests.map((m) => deepMap(m, normalize));
+  const key = (m: any) => [String(m?.kind ?? ''), String(m?.metadata?.namespace ?? ''), String(m?.metadata?.name ?? '')];
+  return clean
+    .map((m, i) => ({ m, i, k: key(m) }))
+    .sort((a, b) => compareKeys(a.k, b.k) || a.i - b.i)
+    .map((x) => x.m);
+}
+
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Copies `value`, applying `f` to every string, keys included (labels can hold generated names). */
+function deepMap(value: unknown, f: (s: string) => string): any {
+  if (typeof value === 'string') return f(value);
+  if (Array.isArray(value)) return value.map((v) => deepMap(v, f));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[f(k)] = deepMap(v, f);
+    return out;
+  }
+  return value;
+}

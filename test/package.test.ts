@@ -1,0 +1,100 @@
+// The published package, as a user gets it: `npm pack`, installed from the tarball into a fresh
+// cdk8s project with no network and an empty npm cache, then `cdk8s synth` on a small app.
+// Runs against lib/ (npm test builds it first).
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const cdk8sCli = path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+
+const APP = `
+const { App, Chart } = require('cdk8s');
+const { IsolatedNamespace, MonitoredService, SecureApp, Peer } = require('cdk8s-secure');
+const app = new App();
+const chart = new Chart(app, 'consumer');
+const ns = new IsolatedNamespace(chart, 'team');
+const web = new SecureApp(ns, 'web', { name: 'web', image: 'ghcr.io/acme/web:1.0.0', port: 8080 });
+const api = new MonitoredService(ns, 'api', { name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 9000, metrics: { port: 9090 } });
+api.allowFrom(web);
+web.allowFrom(Peer.namespace('ingress-nginx'));
+app.synth();
+`;
+
+describe('the packed library in a fresh cdk8s project', () => {
+  let dir: string;
+  let tarball: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-consumer-'));
+    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
+    tarball = JSON.parse(packed)[0].filename;
+    // The peers (and our one runtime dependency) come from this checkout, linked, so nothing
+    // is fetched; cdk8s-secure itself is installed from the tarball like any registry package.
+    const link = (name: string) => `file:${path.join(root, 'node_modules', name)}`;
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+      name: 'consumer', version: '1.0.0', private: true,
+      dependencies: {
+        'cdk8s': link('cdk8s'), 'constructs': link('constructs'), 'cdk8s-plus-27': link('cdk8s-plus-27'), 'yaml': link('yaml'),
+        'cdk8s-secure': `file:./${tarball}`,
+      },
+    }));
+    execFileSync('npm', ['install', '--offline', '--cache', path.join(dir, '.empty-npm-cache'), '--no-audit', '--no-fund', '--ignore-scripts'],
+      { cwd: dir, stdio: 'pipe' });
+    fs.writeFileSync(path.join(dir, 'main.js'), APP);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\noutput: dist\n');
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('the tarball holds the build, the typings and the docs, and no sources or tests', () => {
+    const files: string[] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }))[0].files.map((f: any) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'lib/index.js', 'lib/index.d.ts', 'lib/testing/index.js', 'lib/cli.js']));
+    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  test('cdk8s synth of a consumer app uses the installed package and emits hardened manifests', () => {
+    const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'cdk8s-secure', 'package.json'), 'utf8'));
+    expect(installed.version).toBe(pkg.version);
+    const run = spawnSync(process.execPath, [cdk8sCli, 'synth'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    expect(run.status).toBe(0);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(dir, 'dist', 'consumer.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+    const kinds = docs.map((d) => d.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'Deployment', 'NetworkPolicy', 'ServiceMonitor', 'PrometheusRule', 'ResourceQuota']));
+    const web = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'web');
+    expect(web.metadata.namespace).toBe('team');
+    expect(web.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(web.spec.template.spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    const apiPolicy = docs.find((d) => d.kind === 'NetworkPolicy' && d.metadata.name === 'api');
+    expect(apiPolicy.spec.ingress.map((r: any) => r.ports[0].port).sort()).toEqual([9000, 9090]);
+  });
+
+  test('the testing entry point and the CLI resolve from the installed package', () => {
+    const testing = execFileSync(process.execPath, ['-e', "console.log(Object.keys(require('cdk8s-secure/testing')).sort().join(','))"], { cwd: dir, encoding: 'utf8' });
+    expect(testing.trim().length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(dir, 'node_modules', '.bin', 'cdk8s-secure'))).toBe(true);
+  });
+
+  test('every module the build requires is a declared dependency or peer', () => {
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const builtins = new Set(require('module').builtinModules);
+    const missing = new Set<string>();
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.js')) {
+          for (const m of fs.readFileSync(p, 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) {
+            const name = m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0];
+            if (!declared.has(name) && !builtins.has(name.replace(/^node:/, ''))) missing.add(`${name} (${path.relative(root, p)})`);
+          }
+        }
+      }
+    };
+    walk(path.join(root, 'lib'));
+    expect([...missing]).toEqual([]);
+  });
+});

@@ -1,0 +1,555 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ensureBuilt } from './support/build';
+import { SecureValidation } from '../src/checks/plugin';
+import {
+  Finding, RuleResult, checkImageTagRule, checkNetworkIsolationRule, checkPdbRule, checkPodSecurityRule,
+  checkServiceMonitorPortRule, runRules,
+} from '../src/checks/rules';
+
+// The CLI's package exports only `cdk8s-cli/plugins`; the types live under lib/ (TypeScript's
+// node10 resolution does not read `exports`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ValidationContext } = require('cdk8s-cli/plugins') as typeof import('cdk8s-cli/lib/plugins/validation');
+
+// ---------------------------------------------------------------------------------------------
+// Manifest builders: plain objects, as parsed from YAML.
+
+const ROOT = path.resolve(__dirname, '..');
+const IMAGE = 'ghcr.io/acme/app:1.0.0';
+
+/** A pod spec that passes Pod Security restricted at every version. */
+function safePodSpec(extra: { container?: any; pod?: any } = {}): any {
+  return {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    ...extra.pod,
+    containers: [{
+      name: 'app',
+      image: IMAGE,
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      ...extra.container,
+    }],
+  };
+}
+
+function deployment(name: string, opts: { ns?: string; labels?: Record<string, string>; replicas?: number; spec?: any; kind?: string; apiVersion?: string } = {}): any {
+  const labels = opts.labels ?? { app: name };
+  return {
+    apiVersion: opts.apiVersion ?? 'apps/v1',
+    kind: opts.kind ?? 'Deployment',
+    metadata: { name, ...(opts.ns ? { namespace: opts.ns } : {}) },
+    spec: {
+      ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: opts.spec ?? safePodSpec() },
+    },
+  };
+}
+
+function namespace(name: string, labels: Record<string, string> = {}): any {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+function psaNamespace(name: string, level: string, version?: string): any {
+  return namespace(name, {
+    'pod-security.kubernetes.io/enforce': level,
+    ...(version ? { 'pod-security.kubernetes.io/enforce-version': version } : {}),
+  });
+}
+
+function networkPolicy(name: string, spec: any, ns?: string): any {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, ...(ns ? { namespace: ns } : {}) }, spec };
+}
+
+const defaultDeny = (ns?: string) => networkPolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, ns);
+
+function pdbFor(name: string, selector: any, opts: { ns?: string; apiVersion?: string } = {}): any {
+  return {
+    apiVersion: opts.apiVersion ?? 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, ...(opts.ns ? { namespace: opts.ns } : {}) },
+    spec: { maxUnavailable: 1, ...(selector !== undefined ? { selector } : {}) },
+  };
+}
+
+function service(name: string, labels: Record<string, string>, ports: Array<{ name?: string; port: number }>, ns?: string): any {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, labels, ...(ns ? { namespace: ns } : {}) },
+    spec: { selector: labels, ports },
+  };
+}
+
+function serviceMonitor(name: string, spec: any, ns?: string): any {
+  return { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name, ...(ns ? { namespace: ns } : {}) }, spec };
+}
+
+function podMonitor(name: string, spec: any, ns?: string): any {
+  return { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name, ...(ns ? { namespace: ns } : {}) }, spec };
+}
+
+function summary(r: RuleResult): { checked: number; failed: number } {
+  return { checked: r.checked, failed: r.failed };
+}
+
+function fields(r: RuleResult): Array<string | undefined> {
+  return r.findings.map((f) => f.field);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('pod-security', () => {
+  const privileged = deployment('priv', { spec: safePodSpec({ container: { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: true } } }) });
+  // Passes baseline, fails restricted (no runAsNonRoot, no seccomp, no dropped capabilities).
+  const baselineOnly = deployment('base', { spec: { containers: [{ name: 'app', image: IMAGE }] } });
+
+  test('a restricted-compliant pod passes the default level', () => {
+    const r = checkPodSecurityRule([deployment('web')]);
+    expect(summary(r)).toEqual({ checked: 1, failed: 0 });
+    expect(r.findings).toEqual([]);
+  });
+
+  test('a privileged container fails, with the field inside the manifest and the fix', () => {
+    const r = checkPodSecurityRule([privileged]);
+    expect(summary(r)).toEqual({ checked: 1, failed: 1 });
+    expect(r.findings).toEqual([expect.objectContaining({
+      rule: 'pod-security',
+      subject: 'Deployment default/priv',
+      field: 'spec.template.spec.containers[app].securityContext.privileged',
+      message: expect.stringMatching(/sets privileged: true: fails Pod Security restricted check privileged \(namespace "default" is not among the manifests/),
+      fix: expect.stringContaining('set it to false'),
+    })]);
+    expect(r.findings[0].resources).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'priv', index: 0 }]);
+  });
+
+  test('the level comes from the Namespace enforce label when the Namespace is among the manifests', () => {
+    const inPrivileged = { ...privileged, metadata: { name: 'priv', namespace: 'ops' } };
+    expect(checkPodSecurityRule([psaNamespace('ops', 'privileged'), inPrivileged]).findings).toEqual([]);
+    const inBaseline = { ...privileged, metadata: { name: 'priv', namespace: 'ops' } };
+    const r = checkPodSecurityRule([psaNamespace('ops', 'baseline'), inBaseline]);
+    expect(r.findings.map((f) => f.message)).toEqual([expect.stringContaining('fails Pod Security baseline check privileged (label pod-security.kubernetes.io/enforce=baseline of Namespace "ops"')]);
+  });
+
+  test('a baseline namespace admits what restricted rejects; the default applies elsewhere', () => {
+    const inBaseline = { ...baselineOnly, metadata: { name: 'base', namespace: 'team' } };
+    expect(checkPodSecurityRule([psaNamespace('team', 'baseline'), inBaseline]).findings).toEqual([]);
+    const elsewhere = checkPodSecurityRule([psaNamespace('team', 'baseline'), baselineOnly]);
+    expect(new Set(elsewhere.findings.map((f) => f.message.match(/check (\w+)/)![1]))).toEqual(
+      new Set(['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']),
+    );
+  });
+
+  test('defaultLevel and defaultVersion set the level of namespaces without an enforce label', () => {
+    expect(checkPodSecurityRule([baselineOnly], { defaultLevel: 'baseline' }).findings).toEqual([]);
+    // A Namespace without the label also gets the default.
+    const unlabelled = [namespace('team'), { ...baselineOnly, metadata: { name: 'base', namespace: 'team' } }];
+    expect(checkPodSecurityRule(unlabelled, { defaultLevel: 'baseline' }).findings).toEqual([]);
+    expect(checkPodSecurityRule(unlabelled).failed).toBe(1);
+  });
+
+  test('the enforce-version label selects the policy version, as admission does', () => {
+    // Host-targeting probes are a baseline violation from policy v1.34 on.
+    const hostProbe = (ns: string) => ({
+      ...deployment('probe', { ns, spec: safePodSpec({ container: { livenessProbe: { httpGet: { host: '10.0.0.1', port: 8080 } } } }) }),
+    });
+    expect(checkPodSecurityRule([psaNamespace('old', 'baseline', 'v1.33'), hostProbe('old')]).findings).toEqual([]);
+    const r = checkPodSecurityRule([psaNamespace('new', 'baseline', 'v1.34'), hostProbe('new')]);
+    expect(fields(r)).toEqual(['spec.template.spec.containers[app].livenessProbe.httpGet.host']);
+    // No version label: the configured default version.
+    expect(checkPodSecurityRule([psaNamespace('x', 'baseline'), hostProbe('x')], { defaultVersion: 'v1.33' }).findings).toEqual([]);
+    expect(checkPodSecurityRule([psaNamespace('x', 'baseline'), hostProbe('x')]).failed).toBe(1);
+  });
+
+  test('invalid namespace labels are findings and evaluate as restricted / latest, like upstream', () => {
+    const ns = namespace('odd', { 'pod-security.kubernetes.io/enforce': 'strict', 'pod-security.kubernetes.io/enforce-version': '1.30' });
+    const r = checkPodSecurityRule([ns, { ...baselineOnly, metadata: { name: 'base', namespace: 'odd' } }], { defaultLevel: 'privileged' });
+    expect(r.findings.filter((f) => f.subject === 'Namespace odd').map((f) => f.field)).toEqual([
+      'metadata.labels["pod-security.kubernetes.io/enforce"]',
+      'metadata.labels["pod-security.kubernetes.io/enforce-version"]',
+    ]);
+    expect(r.findings.some((f) => f.subject === 'Deployment odd/base' && /restricted check runAsNonRoot/.test(f.message))).toBe(true);
+  });
+
+  test('CronJob and bare Pod fields point into their own shapes', () => {
+    const priv = safePodSpec({ pod: { hostPID: true } });
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: priv } } } } };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: priv };
+    expect(fields(checkPodSecurityRule([cron, pod]))).toEqual(['spec.jobTemplate.spec.template.spec.hostPID', 'spec.hostPID']);
+  });
+
+  test('CRDs reusing a workload kind name are not judged', () => {
+    const volcano = { ...privileged, apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' };
+    expect(summary(checkPodSecurityRule([volcano]))).toEqual({ checked: 0, failed: 0 });
+  });
+});
+
+describe('network-isolation', () => {
+  test('a workload without policies is open both ways and its namespace has no default deny', () => {
+    const r = checkNetworkIsolationRule([deployment('web')]);
+    expect(summary(r)).toEqual({ checked: 2, failed: 2 });
+    expect(r.findings.map((f) => [f.subject, f.message])).toEqual([
+      ['Deployment default/web', expect.stringContaining('for Ingress or Egress, so all ingress and egress traffic is allowed')],
+      ['namespace default', expect.stringContaining('no default-deny NetworkPolicy')],
+    ]);
+    // The namespace is not among the manifests, so the finding points at its workloads.
+    expect(r.findings[1].resources.map((x) => x.name)).toEqual(['web']);
+  });
+
+  test('a default-deny policy isolates every workload and satisfies the namespace check', () => {
+    const r = checkNetworkIsolationRule([deployment('web'), deployment('db'), defaultDeny()]);
+    expect(summary(r)).toEqual({ checked: 3, failed: 0 });
+  });
+
+  test('isolation in one direction only names the open direction', () => {
+    const r = checkNetworkIsolationRule([deployment('web'), networkPolicy('deny-in', { podSelector: {}, policyTypes: ['Ingress'] })]);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('for Egress, so all egress traffic is allowed'),
+      expect.stringContaining('no default-deny NetworkPolicy'),
+    ]);
+  });
+
+  test('per-workload policies isolate the workload but are not a namespace default deny', () => {
+    const own = networkPolicy('web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress', 'Egress'] });
+    const r = checkNetworkIsolationRule([deployment('web'), own]);
+    expect(r.findings.map((f) => f.subject)).toEqual(['namespace default']);
+  });
+
+  test('policyTypes defaulting: egress rules without policyTypes isolate egress too', () => {
+    const implicit = networkPolicy('implicit', { podSelector: {}, egress: [{ to: [{ podSelector: {} }] }] });
+    const r = checkNetworkIsolationRule([deployment('web'), implicit]);
+    expect(r.findings.map((f) => f.subject)).toEqual([]);
+    // Without egress rules only Ingress is defaulted.
+    const ingressOnly = networkPolicy('implicit', { podSelector: {} });
+    expect(checkNetworkIsolationRule([deployment('web'), ingressOnly]).findings[0].message).toContain('for Egress');
+  });
+
+  test('a "default deny" with an allow-everything rule does not count; one with DNS egress does', () => {
+    const fake = networkPolicy('fake', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}] });
+    expect(checkNetworkIsolationRule([deployment('web'), fake]).findings.map((f) => f.subject)).toEqual(['namespace default']);
+    const withDns = networkPolicy('deny-but-dns', {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] }],
+    });
+    expect(checkNetworkIsolationRule([deployment('web'), withDns]).findings).toEqual([]);
+  });
+
+  test('each namespace with workloads needs its own default deny; a present Namespace is the resource', () => {
+    const r = checkNetworkIsolationRule([namespace('a'), deployment('web', { ns: 'a' }), deployment('db', { ns: 'b' }), defaultDeny('b')]);
+    expect(r.findings.map((f) => f.subject)).toEqual(['Deployment a/web', 'namespace a']);
+    expect(r.findings[1].resources).toEqual([{ apiVersion: 'v1', kind: 'Namespace', namespace: undefined, name: 'a', index: 0 }]);
+  });
+
+  test('hostNetwork pods cannot be isolated by NetworkPolicy', () => {
+    const r = checkNetworkIsolationRule([deployment('agent', { spec: safePodSpec({ pod: { hostNetwork: true } }) }), defaultDeny()]);
+    expect(r.findings.map((f) => f.field)).toEqual(['spec.template.spec.hostNetwork']);
+  });
+});
+
+describe('service-monitor-port', () => {
+  const svc = service('api', { app: 'api' }, [{ name: 'http', port: 80 }, { name: 'metrics', port: 9090 }]);
+
+  test('an endpoint naming a port of the selected Service passes', () => {
+    const sm = serviceMonitor('api', { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'metrics' }] });
+    expect(summary(checkServiceMonitorPortRule([svc, sm]))).toEqual({ checked: 1, failed: 0 });
+  });
+
+  test('an endpoint naming a port the Service does not have fails, listing the ports it has', () => {
+    const sm = serviceMonitor('api', { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'metrics' }, { port: 'prom' }] });
+    const r = checkServiceMonitorPortRule([svc, sm]);
+    expect(r.findings).toEqual([expect.objectContaining({
+      subject: 'ServiceMonitor default/api',
+      field: 'spec.endpoints[1].port',
+      message: expect.stringContaining('Service default/api: http, metrics'),
+      fix: 'set port to one of "http", "metrics", or name the Service port "prom"',
+    })]);
+  });
+
+  test('a selector that selects no Service fails', () => {
+    const sm = serviceMonitor('api', { selector: { matchLabels: { app: 'apii' } }, endpoints: [{ port: 'metrics' }] });
+    expect(checkServiceMonitorPortRule([svc, sm]).findings.map((f) => f.message)).toEqual([expect.stringContaining('selects no Service')]);
+  });
+
+  test('without namespaceSelector only its own namespace counts; matchNames and any widen it', () => {
+    const remote = service('api', { app: 'api' }, [{ name: 'metrics', port: 9090 }], 'shop');
+    const spec = { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'metrics' }] };
+    expect(checkServiceMonitorPortRule([remote, serviceMonitor('m', spec, 'monitoring')]).failed).toBe(1);
+    expect(checkServiceMonitorPortRule([remote, serviceMonitor('m', { ...spec, namespaceSelector: { matchNames: ['shop'] } }, 'monitoring')]).failed).toBe(0);
+    expect(checkServiceMonitorPortRule([remote, serviceMonitor('m', { ...spec, namespaceSelector: { matchNames: ['other'] } }, 'monitoring')]).failed).toBe(1);
+    expect(checkServiceMonitorPortRule([remote, serviceMonitor('m', { ...spec, namespaceSelector: { any: true } }, 'monitoring')]).failed).toBe(0);
+  });
+
+  test('matchExpressions are honoured', () => {
+    const sm = serviceMonitor('api', { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'web'] }] }, endpoints: [{ port: 'metrics' }] });
+    expect(checkServiceMonitorPortRule([svc, sm]).failed).toBe(0);
+  });
+
+  test('PodMonitor ports are container port names of the selected pods', () => {
+    const pods = deployment('api', { spec: safePodSpec({ container: { ports: [{ name: 'metrics', containerPort: 9090 }] } }) });
+    const ok = podMonitor('api', { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
+    const bad = podMonitor('api', { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'http-metrics' }] });
+    expect(checkServiceMonitorPortRule([pods, ok]).findings).toEqual([]);
+    const r = checkServiceMonitorPortRule([pods, bad]);
+    expect(r.findings.map((f) => [f.field, f.fix])).toEqual([
+      ['spec.podMetricsEndpoints[0].port', 'set port to one of "metrics", or name the container port "http-metrics"'],
+    ]);
+    // A Service port of the same name does not satisfy a PodMonitor.
+    expect(checkServiceMonitorPortRule([deployment('api'), service('api', { app: 'api' }, [{ name: 'metrics', port: 9090 }]), ok]).failed).toBe(1);
+  });
+});
+
+describe('pdb', () => {
+  test('a workload with 2+ replicas and no PodDisruptionBudget fails with a ready-made fix', () => {
+    const r = checkPdbRule([deployment('web', { replicas: 3 })]);
+    expect(summary(r)).toEqual({ checked: 1, failed: 1 });
+    expect(r.findings[0].message).toMatch(/^runs 3 replicas but no PodDisruptionBudget in namespace "default" selects its pods/);
+    expect(r.findings[0].fix).toBe('add a PodDisruptionBudget (policy/v1) in namespace "default" with selector.matchLabels {"app":"web"} and maxUnavailable: 1');
+  });
+
+  test('a PodDisruptionBudget selecting its pods satisfies it; one in another namespace does not', () => {
+    expect(checkPdbRule([deployment('web', { replicas: 3 }), pdbFor('web', { matchLabels: { app: 'web' } })]).failed).toBe(0);
+    expect(checkPdbRule([deployment('web', { replicas: 3 }), pdbFor('web', { matchLabels: { app: 'web' } }, { ns: 'other' })]).failed).toBe(1);
+    expect(checkPdbRule([deployment('web', { replicas: 3 }), pdbFor('web', { matchLabels: { app: 'db' } })]).failed).toBe(1);
+  });
+
+  test('single replicas (explicit or defaulted) are not judged', () => {
+    expect(summary(checkPdbRule([deployment('a', { replicas: 1 }), deployment('b')]))).toEqual({ checked: 0, failed: 0 });
+  });
+
+  test('an HPA with minReplicas >= 2 makes a workload replicated', () => {
+    const hpa = (min: number) => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: min, maxReplicas: 5 },
+    });
+    const r = checkPdbRule([deployment('web'), hpa(2)]);
+    expect(r.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^is autoscaled with minReplicas 2 \(HorizontalPodAutoscaler default\/web\)/)]);
+    expect(checkPdbRule([deployment('web'), hpa(1)]).checked).toBe(0);
+  });
+
+  test('selector semantics: policy/v1 {} selects every pod, v1beta1 {} and a missing selector select none', () => {
+    const web = deployment('web', { replicas: 2 });
+    expect(checkPdbRule([web, pdbFor('all', {})]).failed).toBe(0);
+    expect(checkPdbRule([web, pdbFor('all', {}, { apiVersion: 'policy/v1beta1' })]).failed).toBe(1);
+    expect(checkPdbRule([web, pdbFor('none', undefined)]).failed).toBe(1);
+  });
+
+  test('StatefulSets count; DaemonSets do not', () => {
+    const sts = deployment('db', { kind: 'StatefulSet', replicas: 3 });
+    const ds = deployment('agent', { kind: 'DaemonSet' });
+    expect(checkPdbRule([sts, ds]).findings.map((f) => f.subject)).toEqual(['StatefulSet default/db']);
+  });
+});
+
+describe('image-tag', () => {
+  const withImage = (image: string | undefined, name = 'w') => deployment(name, { spec: safePodSpec({ container: { image } }) });
+
+  test.each([
+    ['nginx', 'has no tag'],
+    ['nginx:latest', 'uses the mutable tag :latest'],
+    ['registry.local:5000/team/app', 'has no tag'],
+    [undefined, 'has no image'],
+  ])('%s fails: %s', (image, problem) => {
+    const r = checkImageTagRule([withImage(image)]);
+    expect(r.findings.map((f) => [f.field, f.message])).toEqual([['spec.template.spec.containers[app].image', expect.stringContaining(problem)]]);
+  });
+
+  test.each([
+    'nginx:1.27.0',
+    'registry.local:5000/team/app:2.1',
+    `ghcr.io/acme/app@sha256:${'a'.repeat(64)}`,
+    // The digest pins the image whatever the tag says.
+    `nginx:latest@sha256:${'b'.repeat(64)}`,
+  ])('%s passes', (image) => {
+    expect(checkImageTagRule([withImage(image)]).findings).toEqual([]);
+  });
+
+  test('init containers are judged too, and the fix suggests a pinned form of the same repository', () => {
+    const spec = safePodSpec();
+    spec.initContainers = [{ name: 'migrate', image: 'ghcr.io/acme/migrate' }];
+    const r = checkImageTagRule([deployment('w', { spec })]);
+    expect(r.findings.map((f) => [f.field, f.fix])).toEqual([
+      ['spec.template.spec.initContainers[migrate].image', 'pin a version tag or a digest, e.g. "ghcr.io/acme/migrate:1.2.3" or "ghcr.io/acme/migrate@sha256:<digest>"'],
+    ]);
+  });
+});
+
+describe('runRules', () => {
+  test('runs every rule in order; disable skips rules', () => {
+    expect(runRules([]).map((r) => r.rule)).toEqual(['pod-security', 'network-isolation', 'service-monitor-port', 'pdb', 'image-tag']);
+    expect(runRules([], { disable: ['pdb', 'image-tag'] }).map((r) => r.rule)).toEqual(['pod-security', 'network-isolation', 'service-monitor-port']);
+  });
+
+  test('options are checked with errors that name the fix', () => {
+    expect(() => runRules([], { disable: ['pdbs'] })).toThrow('disable: unknown rule "pdbs". Fix: use one of pod-security, network-isolation, service-monitor-port, pdb, image-tag.');
+    expect(() => runRules([], { defaultLevel: 'strict' as any })).toThrow(/defaultLevel "strict" is not a Pod Security level/);
+    expect(() => runRules([], { defaultVersion: 'v2.0' })).toThrow(/defaultVersion: invalid Pod Security version "v2.0"/);
+  });
+
+  test('items of a List are judged and indexed by the List', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [deployment('web', { spec: safePodSpec({ container: { image: 'nginx' } }) })] };
+    const findings: Finding[] = runRules([namespace('x'), list], { disable: ['network-isolation', 'pod-security'] }).flatMap((r) => r.findings);
+    expect(findings.map((f) => [f.rule, f.resources[0].index])).toEqual([['image-tag', 1]]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The plugin against the CLI's own ValidationContext and ValidationReport.
+
+describe('SecureValidation', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-plugin-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function writeYaml(name: string, docs: any[]): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+    return file;
+  }
+
+  test('reports each finding with rule, construct path, location and fix, then fails', async () => {
+    const good = writeYaml('good.k8s.yaml', [defaultDeny(), deployment('web')]);
+    const bad = writeYaml('bad.k8s.yaml', [deployment('legacy', { spec: safePodSpec({ container: { image: 'nginx:latest' } }) })]);
+    const context = new ValidationContext([good, bad], 'cdk8s-secure', '0.1.0', { legacy: { path: 'app/legacy/Deployment' } }, false);
+    await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
+    const json = context.report.toJson();
+    expect(json.summary.status).toBe('failure');
+    expect(json.violations).toEqual([{
+      ruleName: 'image-tag',
+      recommendation: 'Deployment default/legacy: container "app" image "nginx:latest" uses the mutable tag :latest. At construct app/legacy/Deployment.',
+      fix: 'pin a version tag or a digest, e.g. "nginx:1.2.3" or "nginx@sha256:<digest>"',
+      violatingConstructs: [{
+        resourceName: 'legacy',
+        constructPath: 'app/legacy/Deployment',
+        manifestPath: bad,
+        locations: ['Deployment default/legacy spec.template.spec.containers[app].image'],
+      }],
+    }]);
+    expect(json.summary.metadata).toEqual({
+      'Rules': 'pod-security: 2 pass, service-monitor-port: 0 pass, pdb: 0 pass, image-tag: 1 of 2 fail',
+      'Disabled rules': 'network-isolation',
+    });
+  });
+
+  test('succeeds on compliant manifests', async () => {
+    const file = writeYaml('ok.k8s.yaml', [defaultDeny(), deployment('web')]);
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', {}, false);
+    await new SecureValidation().validate(context);
+    expect(context.report.success).toBe(true);
+    expect(context.report.toJson().violations).toEqual([]);
+  });
+
+  test('says when a construct path is shared by several objects of the same name', async () => {
+    const file = writeYaml('x.k8s.yaml', [service('web', { app: 'web' }, [{ port: 80 }]), deployment('web', { spec: safePodSpec({ container: { image: 'nginx' } }) })]);
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', { web: { path: 'app/web/Service' } }, false);
+    await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
+    expect(context.report.toJson().violations.map((v) => v.recommendation)).toEqual([
+      expect.stringContaining('At construct app/web/Service (cdk8s records one construct path per object name; 2 objects are named "web").'),
+    ]);
+  });
+
+  test('rejects unknown or invalid properties, naming the fix', () => {
+    expect(() => new SecureValidation({ defaultlevel: 'baseline' } as any)).toThrow(
+      'cdk8s-secure validation: unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable.',
+    );
+    expect(() => new SecureValidation({ defaultLevel: 'open' as any })).toThrow(/properties: defaultLevel "open" is not a Pod Security level/);
+  });
+
+  test('a YAML syntax error names the file and line', async () => {
+    const file = path.join(dir, 'broken.yaml');
+    fs.writeFileSync(file, 'kind: Deployment\nmetadata:\n  name: [unclosed\n');
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', {}, false);
+    await expect(new SecureValidation().validate(context)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: invalid YAML`));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// End to end: `cdk8s synth` with the plugin in cdk8s.yaml, offline.
+
+describe('cdk8s synth with the plugin (end to end)', () => {
+  const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).version;
+  let dir: string;
+
+  beforeAll(() => ensureBuilt(), 120_000);
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-e2e-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Writes main.js (body after the requires) and cdk8s.yaml, runs `cdk8s synth`. */
+  function synth(body: string, properties?: object): { status: number | null; output: string } {
+    fs.writeFileSync(path.join(dir, 'main.js'), [
+      // The library and the app must share one cdk8s module, so both resolve it from the repo.
+      `const { App, Chart, ApiObject } = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'cdk8s'))});`,
+      `const { IsolatedNamespace, SecureApp } = require(${JSON.stringify(path.join(ROOT, 'lib'))});`,
+      'const app = new App();',
+      body,
+      'app.synth();',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
+      'app: node main.js',
+      'validations:',
+      // An absolute path: the CLI requires it in place instead of installing from npm.
+      `  - package: ${JSON.stringify(ROOT)}`,
+      `    version: ${JSON.stringify(version)}`,
+      '    class: SecureValidation',
+      ...(properties ? [`    properties: ${JSON.stringify(properties)}`] : []),
+    ].join('\n'));
+    const r = spawnSync(process.execPath, [CLI, 'synth'], {
+      cwd: dir,
+      encoding: 'utf-8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      timeout: 50_000,
+    });
+    return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+  }
+
+  test('a hardened app synthesizes and passes', () => {
+    const { status, output } = synth([
+      "const chart = new Chart(app, 'good');",
+      "const ns = new IsolatedNamespace(chart, 'shop');",
+      "const web = new SecureApp(ns, 'web', { name: 'web', image: 'ghcr.io/acme/web:1.4.2', port: 8080 });",
+      "const api = new SecureApp(ns, 'api', { name: 'api', image: 'ghcr.io/acme/api:2.0.0', port: 9000 });",
+      'api.allowFrom(web);',
+    ].join('\n'));
+    expect(output).toContain('Validations ended succesfully');
+    expect(status).toBe(0);
+  }, 60_000);
+
+  test('a raw privileged Deployment on nginx:latest fails with rule ids, construct path and fixes', () => {
+    const { status, output } = synth([
+      "const chart = new Chart(app, 'bad');",
+      "new ApiObject(chart, 'legacy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'legacy' }, spec: {",
+      "  selector: { matchLabels: { app: 'legacy' } },",
+      "  template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:latest', securityContext: { privileged: true } }] } },",
+      '} });',
+    ].join('\n'));
+    expect(status).not.toBe(0);
+    expect(output).toContain('Validation failed');
+    for (const rule of ['image-tag', 'pod-security', 'network-isolation']) expect(output).toContain(`${rule} (`);
+    expect(output).toContain('Construct Path: bad/legacy');
+    expect(output).toContain('At construct bad/legacy.');
+    expect(output).toContain('How to fix: pin a version tag or a digest, e.g. "nginx:1.2.3" or "nginx@sha256:<digest>"');
+    expect(output).toContain('How to fix: remove securityContext.privileged or set it to false');
+  }, 60_000);
+
+  test('properties from cdk8s.yaml reach the plugin', () => {
+    const body = [
+      "const chart = new Chart(app, 'bad');",
+      "new ApiObject(chart, 'legacy', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'legacy' }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27.0' }] } });",
+    ].join('\n');
+    // Fails restricted (the default) but passes baseline; no policies either way.
+    const strict = synth(body, { disable: ['network-isolation'] });
+    expect(strict.status).not.toBe(0);
+    expect(strict.output).toContain('pod-security (');
+    const relaxed = synth(body, { defaultLevel: 'baseline', disable: ['network-isolation'] });
+    expect(relaxed.output).toContain('Validations ended succesfully');
+    expect(relaxed.status).toBe(0);
+    const typo = synth(body, { defaultlevel: 'baseline' });
+    expect(typo.status).not.toBe(0);
+    expect(typo.output).toContain('unknown property "defaultlevel"');
+  }, 60_000);
+});
