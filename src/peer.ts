@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import { checkCidr, checkDnsLabel, checkLabels, cidrContains } from './model/validate';
+import { checkCidr, checkDnsLabel, checkLabels, cidrWithin } from './model/validate';
 import { SecureConfigError } from './errors';
 import { Connection } from './model/connection';
 import { MeshMode } from './mesh/mesh';
@@ -168,7 +168,7 @@ export class Peer implements IPeer {
     Peer.check(checkCidr('Peer.ipBlock cidr', cidr));
     for (const e of except) {
       Peer.check(checkCidr('Peer.ipBlock except', e)
-        ?? (cidrContains(cidr, e) ? undefined : `Peer.ipBlock except "${e}" is not inside "${cidr}". Fix: list only blocks within the cidr.`));
+        ?? (cidrWithin(cidr, e) ? undefined : `Peer.ipBlock except "${e}" is not inside "${cidr}". Fix: list only blocks within the cidr.`));
     }
     const all = cidr === '0.0.0.0/0' && !except.includes(METADATA_CIDR_V4) ? [...except, METADATA_CIDR_V4] : [...except];
     return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` });

@@ -1,9 +1,10 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { buildPlatform } from '../examples/platform';
 import {
-  checkPodSecurity, Endpoint, EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, NetworkModel, Peer, podTemplateOf,
+  checkPodSecurity, Endpoint, EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, Peer, podTemplateOf,
   Probe, RbacSubject, SecureApp,
 } from '../src';
+import { installMatchers } from '../src/testing';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { all } from './support/synth';
@@ -109,8 +110,10 @@ describe.each([['examples', examples], ['kitchen sink', kitchenSink]])('%s', (_n
   });
 });
 
+installMatchers();
+
 describe('the example network, as the reachability engine sees it', () => {
-  const model = NetworkModel.fromManifests(examples());
+  const manifests = examples();
   const web = Endpoint.workload('shop', 'web');
   const api = Endpoint.workload('shop', 'api');
   const ledger = Endpoint.workload('payments', 'ledger');
@@ -133,7 +136,13 @@ describe('the example network, as the reachability engine sees it', () => {
     ['ledger ↛ api:9000', ledger, api, 9000, false],
     ['gateway ↛ api:9000', gateway, api, 9000, false],
   ])('%s', (_n, from, to, port, allowed) => {
-    expect(model.check(from as Endpoint, to as Endpoint, port as number).allowed).toBe(allowed);
+    if (allowed) expect(manifests).toAllowTraffic(from as Endpoint, to as Endpoint, { port: port as number });
+    else expect(manifests).not.toAllowTraffic(from as Endpoint, to as Endpoint, { port: port as number });
+  });
+
+  test('and every example pod passes Pod Security restricted', () => {
+    expect(manifests).toPassPodSecurity('restricted', 'v1.27');
+    expect(manifests).toPassPodSecurity('restricted');
   });
 });
 

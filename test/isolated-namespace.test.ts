@@ -1,16 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IsolatedNamespace, PodSecurityLevel, RbacSubject, SecureApp, ServiceType } from '../src';
-import { all, newChart, one, synthApp } from './support/synth';
+import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
-const DNS_RULE = {
-  to: [{
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-  }],
-  ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-};
 
 describe('IsolatedNamespace defaults', () => {
   const { app, chart } = newChart();

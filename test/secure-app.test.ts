@@ -1,16 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvValue, MountedFiles, Peer, Probe, Protocol, SecureApp, ServiceType } from '../src';
-import { all, newChart, one, synthApp } from './support/synth';
+import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
-const DNS_RULE = {
-  to: [{
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-  }],
-  ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-};
 
 function webApp(extra: Partial<ConstructorParameters<typeof SecureApp>[2]> = {}, chartNamespace?: string) {
   const { app, chart } = newChart({ namespace: chartNamespace });
@@ -398,6 +391,8 @@ describe('bad input is refused with the path, the value and the fix', () => {
     expect(() => Peer.ipBlock('10.0.0.0/8', ['192.168.0.0/16'])).toThrow(/except "192.168.0.0\/16" is not inside "10.0.0.0\/8"/);
     expect(() => Peer.namespace('Kube_System')).toThrow(/not a valid DNS-1123 label/);
     expect(() => Peer.pods('shop', {})).toThrow(/needs at least one label/);
+    expect(() => Peer.ipBlock('2001:db8::/32', ['2001:db9::/48'])).toThrow(/except "2001:db9::\/48" is not inside "2001:db8::\/32"/);
+    expect(Peer.ipBlock('2001:db8::/32', ['2001:db8:1::/48']).toPeerInfo().except).toEqual(['2001:db8:1::/48']);
   });
 });
 

@@ -1,3 +1,5 @@
+import { parseCidr } from '../checks/reachability-net';
+
 /**
  * Input checks as pure functions: each returns `undefined` when the value is fine, or a sentence
  * that names the offending value and the fix. Constructs collect these and fail with their path
@@ -130,52 +132,11 @@ export function checkCapability(what: string, cap: string): string | undefined {
   return undefined;
 }
 
-function ipv4ToBigInt(ip: string): bigint | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let out = BigInt(0);
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
-    out = (out << BigInt(8)) + BigInt(Number(p));
-  }
-  return out;
-}
-
-function ipv6ToBigInt(ip: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:]+$/.test(ip) || (ip.match(/::/g) ?? []).length > 1) return undefined;
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const missing = 8 - h.length - t.length;
-  if ((tail === undefined && missing !== 0) || (tail !== undefined && missing < 1)) return undefined;
-  const groups = [...h, ...Array(tail === undefined ? 0 : missing).fill('0'), ...t];
-  let out = BigInt(0);
-  for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    out = (out << BigInt(16)) + BigInt(parseInt(g, 16));
-  }
-  return out;
-}
-
-/** A CIDR as [first address, prefix length, address bits], or undefined when malformed. */
-export function parseCidr(cidr: string): { base: bigint; prefix: number; bits: number } | undefined {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
-  if (!m) return undefined;
-  const v4 = ipv4ToBigInt(m[1]);
-  const bits = v4 !== undefined ? 32 : 128;
-  const addr = v4 ?? ipv6ToBigInt(m[1]);
-  const prefix = Number(m[2]);
-  if (addr === undefined || prefix > bits) return undefined;
-  const mask = ((BigInt(1) << BigInt(bits)) - BigInt(1)) ^ ((BigInt(1) << BigInt(bits - prefix)) - BigInt(1));
-  return { base: addr & mask, prefix, bits };
-}
-
-export function cidrContains(outer: string, inner: string): boolean {
+/** Whether block `inner` lies wholly inside block `outer` (both CIDRs, same address family). */
+export function cidrWithin(outer: string, inner: string): boolean {
   const o = parseCidr(outer);
   const i = parseCidr(inner);
-  if (!o || !i || o.bits !== i.bits || i.prefix < o.prefix) return false;
-  const shift = BigInt(o.bits - o.prefix);
-  return (i.base >> shift) === (o.base >> shift);
+  return !!o && !!i && o.family === i.family && i.start >= o.start && i.end <= o.end;
 }
 
 export function checkCidr(what: string, cidr: string): string | undefined {

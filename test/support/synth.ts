@@ -24,3 +24,12 @@ export function one(manifests: any[], kind: string, name?: string): any {
 export function all(manifests: any[], kind: string): any[] {
   return manifests.filter((m) => m.kind === kind);
 }
+
+/** The egress rule every isolated pod gets: DNS to kube-dns only, UDP and TCP. */
+export const DNS_RULE = {
+  to: [{
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+  }],
+  ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+};
