@@ -257,6 +257,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
       owner: this,
       members: this.members,
       mesh: props.mesh,
+      allowIntraNamespace: props.allowIntraNamespace ?? false,
       // The sidecar sets cpu and memory; ephemeral storage comes from the LimitRange defaults.
       sidecarFootprint: props.mesh?.mode === 'sidecar' ? {
         'requests.cpu': props.mesh.proxyResources.requests.cpu,

@@ -635,7 +635,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     const podTemplate = renderPodTemplate(this.podSpec);
     const violations = this.podSecurityViolations(withInjectedContainers(podTemplate, this.mesh));
     const mesh = this.mesh
-      ? authorizationPolicy({ path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls, permissivePorts: this.permissivePorts }, this.connections, settings.trustDomain)
+      ? authorizationPolicy({ path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls, permissivePorts: this.permissivePorts, allowIntraNamespace: this.placement.allowIntraNamespace }, this.connections, settings.trustDomain)
       : undefined;
     violations.push(...mesh?.problems ?? []);
     const value: Rendered = {

@@ -29,7 +29,7 @@ function kitchenSink(): any[] {
   web.allowFrom(Peer.namespace('ingress'));
   const teams = new Chart(app, 'teams');
   const a = new IsolatedNamespace(teams, 'team-a', { admins: [RbacSubject.group('a')], allowIntraNamespace: true });
-  const b = new IsolatedNamespace(teams, 'team-b', { mesh: Mesh.sidecar({ istioCni: true }) });
+  const b = new IsolatedNamespace(teams, 'team-b', { mesh: Mesh.sidecar({ istioCni: true, scrapeProxyMetrics: true }), allowIntraNamespace: true });
   const c = new IsolatedNamespace(teams, 'team-c', { mesh: Mesh.ambient() });
   const x = new SecureApp(a, 'x', { image: IMAGE, port: 80, autoscaling: { maxReplicas: 4 } });
   const y = new MonitoredService(b, 'y', { image: IMAGE, port: 80, metrics: { port: 9090 }, dashboard: true, prometheusDiscoveryRbac: true });

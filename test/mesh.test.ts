@@ -267,3 +267,14 @@ describe('Envoy statistics', () => {
     expect(one(synthApp(off.app), 'NetworkPolicy', 'web').spec.ingress).toEqual([]);
   });
 });
+
+test('allowIntraNamespace opens the mesh layer too: every app admits its own namespace on any port', () => {
+  const { app, chart } = newChart();
+  const ns = new IsolatedNamespace(chart, 'shop', { mesh: Mesh.sidecar({ istioCni: true }), allowIntraNamespace: true });
+  const web = new SecureApp(ns, 'web', { name: 'web', image: IMAGE, port: 8080 });
+  web.allowFrom(Peer.pods('istio-ingress', { istio: 'ingressgateway' }, { serviceAccount: 'istio-ingressgateway' }));
+  expect(one(synthApp(app), 'AuthorizationPolicy', 'web').spec.rules).toEqual([
+    { from: [{ source: { principals: ['cluster.local/ns/istio-ingress/sa/istio-ingressgateway'] } }], to: [{ operation: { ports: ['8080'] } }] },
+    { from: [{ source: { namespaces: ['shop'] } }] },
+  ]);
+});

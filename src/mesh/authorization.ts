@@ -19,6 +19,8 @@ export interface MeshSubject {
   readonly mtls: MtlsMode;
   /** Ports with a port-level PERMISSIVE exception: plain-text peers are admitted there by port. */
   readonly permissivePorts?: number[];
+  /** The namespace lets all its pods reach each other, on any port. */
+  readonly allowIntraNamespace?: boolean;
 }
 
 /**
@@ -44,11 +46,14 @@ export function authorizationPolicy(self: MeshSubject, connections: Connection[]
     if (!rule.ports.includes(String(c.port))) rule.ports.push(String(c.port));
     rules.set(key, rule);
   }
+  const rendered = [...rules.values()].map((r) => ({ from: r.from, to: [{ operation: { ports: r.ports } }] }));
+  // Mirrors the namespace's allow-same-namespace NetworkPolicy: any port, from its own pods.
+  if (self.allowIntraNamespace) rendered.push({ from: [{ source: { namespaces: [self.namespace ?? 'default'] } }] } as any);
   return {
     spec: {
       selector: { matchLabels: { ...self.selector } },
       action: 'ALLOW',
-      rules: rules.size ? [...rules.values()].map((r) => ({ from: r.from, to: [{ operation: { ports: r.ports } }] })) : undefined,
+      rules: rendered.length ? rendered : undefined,
     },
     problems,
   };

@@ -40,6 +40,8 @@ export interface Placement {
   readonly podSecurityVersions: string[];
   /** The construct that owns the placement (an IsolatedNamespace), if any. */
   readonly owner?: IConstruct;
+  /** Whether every pod of the namespace may reach every other (all layers must agree). */
+  readonly allowIntraNamespace?: boolean;
   /** Istio membership of the namespace, if meshed. */
   readonly mesh?: Mesh;
   /** Requests and limits the injected sidecar gets, by quota key (counted against quotas). */
