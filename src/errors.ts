@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
  * Thrown for bad input. The message starts with the construct path so that, in an app with
  * hundreds of workloads, the user knows which one to fix.
  */
-export class SecureConfigError extends Error {
+class SecureConfigErrorImpl extends Error {
   constructor(public readonly path: string, public readonly problems: string[]) {
     super(problems.length === 1
       ? `[${path}] ${problems[0]}`
@@ -12,6 +12,11 @@ export class SecureConfigError extends Error {
     this.name = 'SecureConfigError';
   }
 }
+
+/** Thrown for bad input (TypeScript/JavaScript only: jsii cannot model Error subclasses). */
+export const SecureConfigError = SecureConfigErrorImpl;
+/** An instance of SecureConfigError. */
+export type SecureConfigError = SecureConfigErrorImpl;
 
 /** The path a construct will have, known before it is created. */
 export function childPath(scope: IConstruct, id: string): string {

@@ -18,4 +18,5 @@ export * from './monitoring/alerts';
 export * from './single-pass-app';
 export * from './checks/rules';
 export * from './checks/report';
-export * from './checks/plugin';
+export { SecureValidation } from './checks/plugin';
+export type { SecureValidationProperties } from './checks/plugin';

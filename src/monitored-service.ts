@@ -86,15 +86,15 @@ export class MonitoredService extends SecureApp {
   /** The metrics port. */
   public readonly metricsPort: WorkloadPort;
   /** The ServiceMonitor (unless `usePodMonitor`). */
-  public readonly serviceMonitor?: ServiceMonitor;
+  public readonly serviceMonitor?: ApiObject;
   /** The PodMonitor (with `usePodMonitor`). */
-  public readonly podMonitor?: PodMonitor;
+  public readonly podMonitor?: ApiObject;
   /** The PrometheusRule, unless alerting is disabled. */
-  public readonly prometheusRule?: PrometheusRule;
+  public readonly prometheusRule?: ApiObject;
   /** The dashboard ConfigMap, with `dashboard`. */
   public readonly dashboard?: ApiObject;
   /** The port-level PERMISSIVE exception for the metrics port, when STRICT mTLS needs one. */
-  public readonly metricsPeerAuthentication?: PeerAuthentication;
+  public readonly metricsPeerAuthentication?: ApiObject;
 
   constructor(scope: Construct, id: string, props: MonitoredServiceProps) {
     const plan = MonitoredService.plan(scope, id, props);

@@ -439,7 +439,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   /** The HorizontalPodAutoscaler, with `autoscaling`. */
   public readonly autoscaler?: ApiObject;
   /** The Istio AuthorizationPolicy, when the app is in the mesh. */
-  public readonly authorizationPolicy?: AuthorizationPolicy;
+  public readonly authorizationPolicy?: ApiObject;
   /** The mesh the app's pods are in, if any. */
   public readonly mesh?: Mesh;
 
@@ -624,7 +624,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     };
   }
 
-  public containerLimits(): Array<{ container: string; limits: { [resource: string]: string } }> {
+  public containerLimits(): import('./model/placement').ContainerLimits[] {
     const app = { container: this.podSpec.containerName, limits: { ...this.podSpec.resources.limits } };
     return this.mesh?.mode === MeshMode.SIDECAR ? [app, { container: 'istio-proxy', limits: { ...this.mesh.proxyResources.limits } }] : [app];
   }

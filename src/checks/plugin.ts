@@ -78,6 +78,10 @@ export class SecureValidation {
     this.options = { ...properties };
   }
 
+  /**
+   * Called by the cdk8s CLI (Node only).
+   * @jsii ignore
+   */
   public async validate(context: ValidationContextLike): Promise<void> {
     const manifests: unknown[] = [];
     const files: string[] = [];

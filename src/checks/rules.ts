@@ -58,7 +58,7 @@ export interface RuleOptions {
    * Rules not to run.
    * @default - all rules run
    */
-  readonly disable?: readonly string[];
+  readonly disable?: string[];
 }
 
 /** A manifest a finding is about. */
@@ -84,7 +84,7 @@ export interface Finding {
    * The manifests to change: the offending object, or, for a namespace that is not among the
    * manifests, its workloads.
    */
-  readonly resources: readonly ResourceRef[];
+  readonly resources: ResourceRef[];
   /** JSON path of the offending field in the first resource, when there is one. */
   readonly field?: string;
   /** What is wrong. */
@@ -103,7 +103,7 @@ export interface RuleResult {
   readonly failed: number;
   /** `checked - failed`. */
   readonly passed: number;
-  readonly findings: readonly Finding[];
+  readonly findings: Finding[];
 }
 
 interface NormalizedOptions {

@@ -1,3 +1,4 @@
+import type { ResourceRange } from '../secure-app';
 import { checkLabels, checkQuantity } from '../model/validate';
 
 /** How workloads join the Istio mesh. */
@@ -14,6 +15,14 @@ export enum MtlsMode {
   STRICT = 'STRICT',
   /** Plain text is accepted too (for migrations); policies then also admit non-mesh peers by port and IP. */
   PERMISSIVE = 'PERMISSIVE',
+}
+
+/** Sidecar requests and limits by resource. */
+export interface ProxyResources {
+  /** Requests. */
+  readonly requests: { [r: string]: string };
+  /** Limits. */
+  readonly limits: { [r: string]: string };
 }
 
 /** Options common to both mesh modes. */
@@ -49,12 +58,12 @@ export interface SidecarMeshOptions extends MeshOptions {
    * CPU request and limit of the sidecar (`sidecar.istio.io/proxyCPU`, `proxyCPULimit`).
    * @default { request: '100m', limit: '500m' }
    */
-  readonly proxyCpu?: { request?: string; limit?: string };
+  readonly proxyCpu?: ResourceRange;
   /**
    * Memory request and limit of the sidecar (`sidecar.istio.io/proxyMemory`, `proxyMemoryLimit`).
    * @default { request: '128Mi', limit: '256Mi' }
    */
-  readonly proxyMemory?: { request?: string; limit?: string };
+  readonly proxyMemory?: ResourceRange;
 }
 
 /** Istio mesh membership of a namespace: sidecar injection or ambient. */
@@ -80,7 +89,7 @@ export class Mesh {
   /** Whether Prometheus scrapes the sidecars' Envoy metrics (port 15090). */
   public readonly scrapeProxyMetrics: boolean;
   /** Sidecar requests and limits by resource. */
-  public readonly proxyResources: { requests: { [r: string]: string }; limits: { [r: string]: string } };
+  public readonly proxyResources: ProxyResources;
 
   private constructor(mode: MeshMode, options: SidecarMeshOptions) {
     this.mode = mode;
@@ -95,12 +104,12 @@ export class Mesh {
   }
 
   /** Problems with the options, for the owning construct to report. */
-  public problems(): Array<string | undefined> {
-    return [
+  public problems(): string[] {
+    return ([
       this.revision !== undefined ? checkLabels('mesh revision', { 'istio.io/rev': this.revision }) : undefined,
-      ...Object.entries(this.proxyResources).flatMap(([kind, m]) => Object.entries(m).map(([r, v]) => checkQuantity(`sidecar ${r} ${kind === 'requests' ? 'request' : 'limit'}`, v))),
+      ...Object.entries(this.proxyResources).flatMap(([kind, m]) => Object.entries(m as { [k: string]: string }).map(([r, v]) => checkQuantity(`sidecar ${r} ${kind === 'requests' ? 'request' : 'limit'}`, v))),
       Object.values(MtlsMode).includes(this.mtls) ? undefined : `mtls "${this.mtls}" is not STRICT or PERMISSIVE. Fix: use MtlsMode.`,
-    ];
+    ]).filter((x): x is string => x !== undefined);
   }
 
   /** The Namespace labels that enrol its pods. */

@@ -3,6 +3,14 @@ import { IConstruct } from 'constructs';
 import { ResourceFootprint } from '../checks/quota';
 import { Mesh } from '../mesh/mesh';
 
+/** Limits of one container. */
+export interface ContainerLimits {
+  /** Container name. */
+  readonly container: string;
+  /** Limits by resource. */
+  readonly limits: { [resource: string]: string };
+}
+
 /** A workload as its namespace sees it: for quota and limit checks. */
 export interface IPlacedWorkload {
   /** Construct path. */
@@ -10,7 +18,7 @@ export interface IPlacedWorkload {
   /** What the workload may claim at its largest. */
   footprint(): ResourceFootprint;
   /** Limits of each container, by resource name (cpu, memory, ephemeral-storage). */
-  containerLimits(): Array<{ container: string; limits: { [resource: string]: string } }>;
+  containerLimits(): ContainerLimits[];
 }
 
 /** Pod Security Standards levels, as Pod Security Admission names them. */

@@ -61,6 +61,20 @@ export interface ClusterSettingsProps {
   readonly monitorSelectorLabels?: { [key: string]: string };
 }
 
+/** Settings in force. */
+export interface ResolvedClusterSettings {
+  /** x */ readonly dnsNamespace: string;
+  /** x */ readonly dnsPodLabels: { [key: string]: string };
+  /** x */ readonly trustDomain: string;
+  /** x */ readonly istiodNamespace: string;
+  /** x */ readonly istiodPodLabels: { [key: string]: string };
+  /** x */ readonly prometheusNamespace: string;
+  /** x */ readonly prometheusPodLabels: { [key: string]: string };
+  /** x */ readonly prometheusServiceAccount: string;
+  /** x */ readonly prometheusInMesh: boolean;
+  /** x @default - none */ readonly runbookBaseUrl?: string;
+  /** x */ readonly monitorSelectorLabels: { [key: string]: string };
+}
 type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<ClusterSettingsProps, 'runbookBaseUrl'>;
 
 const DEFAULTS: Resolved = {
@@ -95,12 +109,12 @@ export class ClusterSettings {
   }
 
   /** The facts in force for `scope`'s app, read at synth (later `apply` calls still count). */
-  public static of(scope: IConstruct): Resolved {
+  public static of(scope: IConstruct): ResolvedClusterSettings {
     return (scope.node.root as any)[SETTINGS] ?? DEFAULTS;
   }
 
   /** The facts, read while `reader` is being built: later `apply` calls become errors. */
-  public static readNow(reader: IConstruct | string, scope: IConstruct): Resolved {
+  public static readNow(reader: IConstruct | string, scope: IConstruct): ResolvedClusterSettings {
     const root = scope.node.root as any;
     root[READ_BY] ??= typeof reader === 'string' ? reader : reader.node.path;
     return ClusterSettings.of(scope);

@@ -49,7 +49,7 @@ export interface PodSecurityCheckInfo {
   readonly id: PodSecurityCheckId;
   readonly level: 'baseline' | 'restricted';
   /** policy minors at which upstream registered a revision of the check; the first is when it starts */
-  readonly revisions: readonly number[];
+  readonly revisions: number[];
   /** the baseline check this restricted check replaces at restricted, from its first revision */
   readonly overrides?: PodSecurityCheckId;
 }

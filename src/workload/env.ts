@@ -1,3 +1,9 @@
+/** Options for EnvValue.fromSecret / fromConfigMap. */
+export interface EnvValueFromOptions {
+  /** Whether the key may be missing. @default false */
+  readonly optional?: boolean;
+}
+
 /**
  * The value of an environment variable. Secrets come by reference, so they never appear in the
  * synthesized YAML or in `kubectl describe`.
@@ -9,12 +15,12 @@ export class EnvValue {
   }
 
   /** A key of a Secret. */
-  public static fromSecret(secretName: string, key: string, options: { optional?: boolean } = {}): EnvValue {
+  public static fromSecret(secretName: string, key: string, options: EnvValueFromOptions = {}): EnvValue {
     return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: options.optional } } }, false);
   }
 
   /** A key of a ConfigMap. */
-  public static fromConfigMap(configMapName: string, key: string, options: { optional?: boolean } = {}): EnvValue {
+  public static fromConfigMap(configMapName: string, key: string, options: EnvValueFromOptions = {}): EnvValue {
     return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: options.optional } } }, false);
   }
 

@@ -39,11 +39,11 @@ export class MountedFiles {
     return raw.length <= 63 ? raw : raw.slice(0, 63).replace(/-+$/, '');
   }
 
-  public problems(): Array<string | undefined> {
-    return [
+  public problems(): string[] {
+    return ([
       checkDnsSubdomain(`${this.source === 'secret' ? 'Secret' : 'ConfigMap'} name`, this.sourceName),
       this.mountPath.startsWith('/') ? undefined : `mount path "${this.mountPath}" is not absolute. Fix: start it with '/'.`,
-    ];
+    ]).filter((x): x is string => x !== undefined);
   }
 
   public volume(): any {

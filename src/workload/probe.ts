@@ -67,10 +67,10 @@ export class Probe {
   }
 
   /** Problems with this probe's settings, for the owning construct to report. */
-  public problems(what: string, appPorts: number[]): Array<string | undefined> {
+  public problems(what: string, appPorts: number[]): string[] {
     const o = this.options;
     const port = o.port;
-    return [
+    return ([
       port !== undefined ? checkPortNumber(`${what} port`, port) : undefined,
       port !== undefined && appPorts.length > 0 && !appPorts.includes(port)
         ? `${what} port ${port} is not a container port of this app (${appPorts.join(', ')}). Fix: probe one of those ports.` : undefined,
@@ -81,11 +81,11 @@ export class Probe {
         const min = k === 'initialDelaySeconds' ? 0 : 1;
         return v !== undefined && (!Number.isInteger(v) || v < min) ? `${what} ${k} ${v} must be a whole number >= ${min}.` : undefined;
       }),
-    ];
+    ]).filter((x): x is string => x !== undefined);
   }
 
   /** The Kubernetes probe object. */
-  public render(defaultPort: number | undefined, defaults: ProbeOptions): any {
+  public render(defaultPort?: number, defaults: ProbeOptions = {}): any {
     const o = { ...defaults, ...this.options };
     return {
       ...this.handler(o.port ?? defaultPort!),
