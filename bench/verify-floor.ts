@@ -1,0 +1,86 @@
+// Checks that the `floor` variant writes exactly what `ours` writes: synthesizes the bench workload
+// with cdk8s-secure (plain App and SinglePassApp) for small N in both layouts, then compares file
+// names, parsed documents (deep, key order included) and bytes with manifests.ts + Yaml.stringify.
+// Exits 1 on the first mismatch, naming the file, document and JSON path.
+//   node bench/.build/verify-floor.js [workdir]
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import * as YAML from 'yaml';
+import { defineOurs } from './build-ours';
+import { Layout, loadLib, libPath } from './common';
+import { forEachFile, ManifestFile } from './manifests';
+
+const CASES: Array<{ layout: Layout; n: number }> = [
+  { layout: 'A', n: 10 }, { layout: 'A', n: 25 },
+  { layout: 'B', n: 10 }, { layout: 'B', n: 25 },
+];
+
+/** First difference between two JSON values (key order counts: it decides the YAML bytes). */
+function firstDiff(a: any, b: any, at = ''): string | undefined {
+  if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || (a === null) !== (b === null)) {
+    return `${at || '/'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+  }
+  if (a === null || typeof a !== 'object') return a === b ? undefined : `${at || '/'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.join('\0') !== kb.join('\0')) return `${at || '/'}: keys [${ka.join(', ')}] vs [${kb.join(', ')}]`;
+  for (const k of ka) {
+    const d = firstDiff(a[k], b[k], `${at}/${k}`);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+let workDir = '';
+
+function fail(message: string): never {
+  process.stderr.write(`\nverify-floor: MISMATCH: ${message}\n` +
+    'The floor (bench/manifests.ts) no longer emits what cdk8s-secure emits. Update manifests.ts to match\n' +
+    `the library output (or fix the library), then rerun. The synthesized files are in ${workDir}. Benchmark aborted.\n`);
+  process.exit(1);
+}
+
+function main(): void {
+  const work = process.argv[2] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-verify-'));
+  workDir = work;
+  const lib = loadLib();
+  let checkedDocs = 0;
+  for (const { layout, n } of CASES) {
+    const tag = `layout ${layout}, N=${n}`;
+    const oursDir = path.join(work, `ours-${layout}-${n}`);
+    const singleDir = path.join(work, `single-${layout}-${n}`);
+    const app = new App({ outdir: oursDir });
+    defineOurs(lib, app, layout, n);
+    app.synth();
+    const single = new lib.SinglePassApp({ outdir: singleDir });
+    defineOurs(lib, single, layout, n);
+    single.synth();
+
+    const floor: ManifestFile[] = [];
+    forEachFile(layout, n, (f) => floor.push(f));
+    const oursFiles = fs.readdirSync(oursDir).sort();
+    const floorFiles = floor.map((f) => f.file).sort();
+    if (oursFiles.join() !== floorFiles.join()) fail(`${tag}: ours wrote [${oursFiles.join(', ')}], the floor writes [${floorFiles.join(', ')}]`);
+    const singleFiles = fs.readdirSync(singleDir).sort();
+    if (singleFiles.join() !== oursFiles.join()) fail(`${tag}: SinglePassApp wrote [${singleFiles.join(', ')}], App wrote [${oursFiles.join(', ')}]`);
+
+    for (const { file, docs } of floor) {
+      const text = fs.readFileSync(path.join(oursDir, file), 'utf8');
+      const parsed = YAML.parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS());
+      if (parsed.length !== docs.length) fail(`${tag}, ${file}: ours has ${parsed.length} documents, the floor ${docs.length}`);
+      parsed.forEach((doc, i) => {
+        const d = firstDiff(doc, docs[i]);
+        if (d) fail(`${tag}, ${file}, document ${i} (${doc?.kind} ${doc?.metadata?.name}): ours vs floor at ${d}`);
+      });
+      if (Yaml.stringify(...docs) !== text) fail(`${tag}, ${file}: same documents but different bytes (anchors or scalar styles?)`);
+      if (fs.readFileSync(path.join(singleDir, file), 'utf8') !== text) fail(`${tag}, ${file}: SinglePassApp's bytes differ from App's`);
+      checkedDocs += docs.length;
+    }
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  process.stdout.write(`verify-floor: OK: floor == ours == ours-single-pass, byte for byte (${CASES.length} cases, ${checkedDocs} documents; library ${libPath()})\n`);
+}
+
+main();
