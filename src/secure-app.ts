@@ -396,12 +396,6 @@ const RELAX_PROP: Array<[string, string]> = [
   ['seccompProfile', 'seccompUnconfined'], ['hostNetwork', 'hostNetwork'], ['hostPID', 'hostPID'], ['hostIPC', 'hostIPC'],
 ];
 
-interface Rendered {
-  readonly podTemplate: any;
-  readonly violations: string[];
-  readonly networkPolicy: any;
-  readonly authorizationPolicy?: any;
-}
 
 /**
  * A workload that passes Pod Security `restricted` by default: its own ServiceAccount without a
@@ -451,10 +445,10 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   private readonly serviceType?: ServiceType;
   private readonly connections: Connection[] = [];
   private readonly connectionKeys = new Set<string>();
-  // Bumped by every mutation; rendering and checks are cached per revision because cdk8s runs
+  // Bumped by every mutation; the checks are cached per revision because cdk8s runs
   // validations once per chart and resolves each object separately.
   private revision = 0;
-  private cache?: { revision: number; value: Rendered };
+  private checked?: { revision: number; violations: string[] };
 
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     const path = childPath(scope, id);
@@ -502,7 +496,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: Lazy.any({ produce: () => this.render().podTemplate }),
+        template: Lazy.any({ produce: () => this.renderPodTemplate() }),
       },
     });
     this.node.defaultChild = this.deployment;
@@ -551,15 +545,15 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata,
-      spec: Lazy.any({ produce: () => this.render().networkPolicy }),
+      spec: Lazy.any({ produce: () => this.renderNetworkPolicy() }),
     });
     if (this.mesh) {
       this.authorizationPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
         metadata,
-        spec: Lazy.any({ produce: () => this.render().authorizationPolicy }),
+        spec: Lazy.any({ produce: () => this.renderAuthorizationPolicy()?.spec }),
       });
     }
-    this.node.addValidation({ validate: () => this.render().violations });
+    this.node.addValidation({ validate: () => this.violations() });
   }
 
   /**
@@ -629,23 +623,32 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     return this.mesh?.mode === MeshMode.SIDECAR ? [app, { container: 'istio-proxy', limits: { ...this.mesh.proxyResources.limits } }] : [app];
   }
 
-  private render(): Rendered {
-    if (this.cache?.revision === this.revision) return this.cache.value;
+  /**
+   * The checks' result, cached per revision: cdk8s runs validations once per chart. The rendered
+   * objects themselves are not kept: each is produced once, when its manifest is serialized, so
+   * thousands of apps do not hold a second copy of their manifests until synth ends.
+   */
+  private violations(): string[] {
+    if (this.checked?.revision === this.revision) return this.checked.violations;
+    const violations = this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh));
+    violations.push(...this.renderAuthorizationPolicy()?.problems ?? []);
+    this.checked = { revision: this.revision, violations };
+    return violations;
+  }
+
+  private renderPodTemplate(): any {
+    return renderPodTemplate(this.podSpec);
+  }
+
+  private renderNetworkPolicy(): any {
     const settings = ClusterSettings.of(this);
-    const podTemplate = renderPodTemplate(this.podSpec);
-    const violations = this.podSecurityViolations(withInjectedContainers(podTemplate, this.mesh));
-    const mesh = this.mesh
-      ? authorizationPolicy({ path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls, permissivePorts: this.permissivePorts, allowIntraNamespace: this.placement.allowIntraNamespace }, this.connections, settings.trustDomain)
-      : undefined;
-    violations.push(...mesh?.problems ?? []);
-    const value: Rendered = {
-      podTemplate,
-      violations,
-      networkPolicy: workloadPolicySpec(this, this.connections, settings, meshPolicyRules(this.mesh, settings, this.probePorts)),
-      authorizationPolicy: mesh?.spec,
-    };
-    this.cache = { revision: this.revision, value };
-    return value;
+    return workloadPolicySpec(this, this.connections, settings, meshPolicyRules(this.mesh, settings, this.probePorts));
+  }
+
+  private renderAuthorizationPolicy(): { spec: any; problems: string[] } | undefined {
+    if (!this.mesh) return undefined;
+    const self = { path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls, permissivePorts: this.permissivePorts, allowIntraNamespace: this.placement.allowIntraNamespace };
+    return authorizationPolicy(self, this.connections, ClusterSettings.of(this).trustDomain);
   }
 
   /** Pod Security violations of the pod as admitted (with injected containers), as messages. */
