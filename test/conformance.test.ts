@@ -4,7 +4,7 @@ import {
   checkPodSecurity, Endpoint, EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, Peer, podTemplateOf,
   Probe, RbacSubject, SecureApp,
 } from '../src';
-import { installMatchers } from '../src/testing';
+import { installMatchers, stableSnapshot } from '../src/testing';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { all } from './support/synth';
@@ -138,6 +138,10 @@ describe('the example network, as the reachability engine sees it', () => {
   ])('%s', (_n, from, to, port, allowed) => {
     if (allowed) expect(manifests).toAllowTraffic(from as Endpoint, to as Endpoint, { port: port as number });
     else expect(manifests).not.toAllowTraffic(from as Endpoint, to as Endpoint, { port: port as number });
+  });
+
+  test('the whole example output, for review (sorted, hashes normalised)', () => {
+    expect(stableSnapshot(manifests)).toMatchSnapshot();
   });
 
   test('and every example pod passes Pod Security restricted', () => {
