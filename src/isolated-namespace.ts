@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { quotaProblems } from './checks/quota';
 import { childPath, throwIfProblems } from './errors';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
-import { checkDnsLabel, checkLabels, checkQuantity, parseQuantity } from './model/validate';
+import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './model/validate';
 import { dnsEgressRule } from './network/network-policy';
 import { IPeer, PeerInfo, PeerKind } from './peer';
 import { parsePodSecurityVersion } from './security/pod-security';
@@ -203,14 +203,11 @@ export class IsolatedNamespace extends Construct implements IPeer {
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     const version = props.podSecurityVersion ?? TARGET_KUBERNETES_VERSION;
     const auditWarnVersion = props.auditWarnVersion ?? 'latest';
-    const quota: Record<string, string> = {
-      ...DEFAULT_QUOTA,
-      ...(props.allowLoadBalancers ? { 'services.loadbalancers': undefined as any } : {}),
-      ...(props.allowNodePorts ? { 'services.nodeports': undefined as any } : {}),
-      ...props.quota,
-    };
-    for (const k of Object.keys(quota)) if (quota[k] === undefined) delete quota[k];
-    const limits = {
+    const quota: Record<string, string> = { ...DEFAULT_QUOTA };
+    if (props.allowLoadBalancers) delete quota['services.loadbalancers'];
+    if (props.allowNodePorts) delete quota['services.nodeports'];
+    Object.assign(quota, props.quota);
+    const limits: Record<'defaultRequest' | 'defaultLimit' | 'max', Record<string, string>> = {
       defaultRequest: { ...DEFAULT_LIMITS.defaultRequest, ...props.limitRange?.defaultRequest },
       defaultLimit: { ...DEFAULT_LIMITS.defaultLimit, ...props.limitRange?.defaultLimit },
       max: { ...DEFAULT_LIMITS.max, ...props.limitRange?.max },
@@ -234,14 +231,13 @@ export class IsolatedNamespace extends Construct implements IPeer {
       props.labels ? checkLabels('namespace label', props.labels) : undefined,
       ...Object.entries(quota).map(([k, v]) => checkQuantity(`quota["${k}"]`, v)),
       ...Object.entries(limits).flatMap(([kind, m]) => Object.entries(m).map(([r, v]) => checkQuantity(`limitRange.${kind}["${r}"]`, v))),
-      ...Object.keys(limits.max).flatMap((r) => [limits.defaultLimit[r as keyof typeof limits.defaultLimit], limits.defaultRequest[r as keyof typeof limits.defaultRequest]]
-        .filter((v) => v !== undefined && parseQuantity(v) !== undefined && parseQuantity(limits.max[r as keyof typeof limits.max])! < parseQuantity(v)!)
-        .map((v) => `limitRange default ${r} "${v}" exceeds the max "${limits.max[r as keyof typeof limits.max]}". Fix: lower the default or raise the max.`)),
+      ...[...aboveCeilings(limits.defaultLimit, limits.max), ...aboveCeilings(limits.defaultRequest, limits.max)]
+        .map((a) => `limitRange default ${a.resource} "${a.value}" exceeds the max "${a.ceiling}". Fix: lower the default or raise the max.`),
       ...[...props.admins ?? [], ...props.editors ?? [], ...props.viewers ?? []].map((s) => s.problem()),
       ...props.mesh?.problems() ?? [],
-      ...Object.entries(props.mesh?.mode === 'sidecar' ? props.mesh.proxyResources.limits : {})
-        .filter(([r, v]) => limits.max[r as 'cpu'] !== undefined && parseQuantity(v)! > parseQuantity(limits.max[r as 'cpu'])!)
-        .map(([r, v]) => `sidecar ${r} limit "${v}" is above the LimitRange max "${limits.max[r as 'cpu']}", so no meshed pod would be admitted. Fix: lower the mesh's proxy${r === 'cpu' ? 'Cpu' : 'Memory'}.limit or raise limitRange.max["${r}"].`),
+      // Checked here, once, so no app ever needs to report its sidecar.
+      ...aboveCeilings(props.mesh?.mode === 'sidecar' ? props.mesh.proxyResources.limits : {}, limits.max)
+        .map((a) => `sidecar ${a.resource} limit "${a.value}" is above the LimitRange max "${a.ceiling}", so no meshed pod would be admitted. Fix: lower the mesh's proxy${a.resource === 'cpu' ? 'Cpu' : 'Memory'}.limit or raise limitRange.max["${a.resource}"].`),
     ]);
     super(scope, id);
     this.name = name;
@@ -361,11 +357,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
     const problems = quotaProblems(this.quota, this.members.map((m) => m.footprint()));
     for (const m of this.members) {
       for (const c of m.containerLimits()) {
-        for (const [r, v] of Object.entries(c.limits)) {
-          const ceiling = max[r];
-          if (ceiling !== undefined && parseQuantity(v)! > parseQuantity(ceiling)!) {
-            problems.push(`${m.path}: container "${c.container}" sets ${r} limit "${v}" above the namespace LimitRange max "${ceiling}", so its pods would be rejected. Fix: lower the app's limit or raise limitRange.max["${r}"].`);
-          }
+        for (const a of aboveCeilings(c.limits, max)) {
+          problems.push(`${m.path}: container "${c.container}" sets ${a.resource} limit "${a.value}" above the namespace LimitRange max "${a.ceiling}", so its pods would be rejected. Fix: lower the app's limit or raise limitRange.max["${a.resource}"].`);
         }
       }
     }

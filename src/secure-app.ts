@@ -2,7 +2,7 @@ import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { childPath, throwIfProblems } from './errors';
 import { connect, Connection, ConnectionOptions, connectionKey } from './model/connection';
-import { IPlacedWorkload, Placement, placementOf } from './model/placement';
+import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
 import { ResourceFootprint } from './checks/quota';
 import {
   checkCapability, checkDnsLabel, checkDnsSubdomain, checkImage, checkLabels, checkPortName, checkPortNumber,
@@ -506,7 +506,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
         kind: 'Service',
         metadata,
         spec: {
-          type: props.serviceType ?? ServiceType.CLUSTER_IP,
+          type: this.serviceType,
           selector: this.selector,
           ports: this.mesh ? spec.servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name) })) : spec.servicePorts,
         },
@@ -618,9 +618,9 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     };
   }
 
-  public containerLimits(): import('./model/placement').ContainerLimits[] {
-    const app = { container: this.podSpec.containerName, limits: { ...this.podSpec.resources.limits } };
-    return this.mesh?.mode === MeshMode.SIDECAR ? [app, { container: 'istio-proxy', limits: { ...this.mesh.proxyResources.limits } }] : [app];
+  /** The app container's limits (the namespace checks the injected sidecar's once, itself). */
+  public containerLimits(): ContainerLimits[] {
+    return [{ container: this.podSpec.containerName, limits: { ...this.podSpec.resources.limits } }];
   }
 
   /**

@@ -82,6 +82,13 @@ export function parseQuantity(value: string): number | undefined {
   return n * 10 ** Number(suffix.slice(1));
 }
 
+/** Resources whose quantity in `values` is above the same resource's quantity in `ceilings`. */
+export function aboveCeilings(values: { [resource: string]: string }, ceilings: { [resource: string]: string }): Array<{ resource: string; value: string; ceiling: string }> {
+  return Object.entries(values)
+    .filter(([r, v]) => ceilings[r] !== undefined && (parseQuantity(v) ?? 0) > (parseQuantity(ceilings[r]) ?? Infinity))
+    .map(([resource, value]) => ({ resource, value, ceiling: ceilings[resource] }));
+}
+
 export function checkQuantity(what: string, value: string): string | undefined {
   const parsed = typeof value === 'string' ? parseQuantity(value) : undefined;
   if (parsed !== undefined && parsed >= 0) return undefined;
