@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IsolatedNamespace, PodSecurityLevel, RbacSubject, SecureApp, ServiceType } from '../src';
+import { ClusterSettings, IsolatedNamespace, PodSecurityLevel, RbacSubject, SecureApp, ServiceType } from '../src';
 import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -271,5 +271,28 @@ describe('bad namespace input', () => {
     ['bad service account', { viewers: [RbacSubject.serviceAccount('Bad_SA')] }, /ServiceAccount subject name "Bad_SA"/],
   ])('%s', (_n, props, message) => {
     expect(attempt(props)).toThrow(message);
+  });
+});
+
+describe('settings and levels that had no test of their own', () => {
+  test('auditLevel is its own label', () => {
+    const { app, chart } = newChart();
+    new IsolatedNamespace(chart, 'shop', { podSecurity: PodSecurityLevel.BASELINE, auditLevel: PodSecurityLevel.RESTRICTED });
+    expect(one(synthApp(app), 'Namespace').metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'baseline',
+    });
+  });
+
+  test('the DNS location moves the namespace\'s DNS policy and every app\'s DNS rule together', () => {
+    const { app, chart } = newChart();
+    ClusterSettings.apply(app, { dnsNamespace: 'dns-system', dnsPodLabels: { app: 'coredns' } });
+    new SecureApp(new IsolatedNamespace(chart, 'shop'), 'web', { name: 'web', image: IMAGE, port: 8080 });
+    const out = synthApp(app);
+    const rule = {
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } }, podSelector: { matchLabels: { app: 'coredns' } } }],
+      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    };
+    expect(one(out, 'NetworkPolicy', 'allow-dns').spec.egress).toEqual([rule]);
+    expect(one(out, 'NetworkPolicy', 'web').spec.egress).toEqual([rule]);
   });
 });

@@ -443,3 +443,41 @@ describe('cdk8s-plus-27 interop', () => {
     expect(all(out, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['api']);
   });
 });
+
+describe('options that had no test of their own', () => {
+  test('extra labels, appName and pod annotations', () => {
+    const out = webApp({ appName: 'storefront', labels: { team: 'shop' }, podAnnotations: { 'example.com/owner': 'shop' } }).synth();
+    const d = one(out, 'Deployment');
+    expect(d.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'storefront', 'team': 'shop' });
+    for (const m of out) expect(m.metadata.labels.team).toBe('shop');
+    expect(d.spec.template.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'storefront', 'team': 'shop' });
+    expect(d.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'shop' });
+    // selectors stay on the one instance label, whatever labels are added
+    expect(d.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/instance': 'web' } });
+    expect(() => webApp({ appName: 'Store Front' })).toThrow(/\[test\/web\] appName "app\.kubernetes\.io\/name: Store Front" has an invalid value\. Fix: /);
+  });
+
+  test('exposeOnService keeps a container port off the Service but in the pod', () => {
+    const out = webApp({ ports: [{ name: 'debug', port: 6060, exposeOnService: false }] }).synth();
+    expect(one(out, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http']);
+    expect(one(out, 'Deployment').spec.template.spec.containers[0].ports.map((p: any) => p.name)).toEqual(['http', 'debug']);
+  });
+
+  test('a TCP probe on another port of the app', () => {
+    const c = one(webApp({ ports: [{ name: 'health', port: 8081 }], liveness: Probe.tcpSocket({ port: 8081, periodSeconds: 5 }) }).synth(), 'Deployment').spec.template.spec.containers[0];
+    expect(c.livenessProbe).toMatchObject({ tcpSocket: { port: 8081 }, periodSeconds: 5 });
+    expect(c.readinessProbe.tcpSocket).toEqual({ port: 8080 });
+  });
+
+  test('env from a ConfigMap, and optional references', () => {
+    const c = one(webApp({ env: { MODE: EnvValue.fromConfigMap('web-config', 'mode', { optional: true }), EXTRA: EnvValue.fromSecret('extra', 'k', { optional: true }) } }).synth(), 'Deployment').spec.template.spec.containers[0];
+    expect(c.env).toEqual([
+      { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'web-config', key: 'mode', optional: true } } },
+      { name: 'EXTRA', valueFrom: { secretKeyRef: { name: 'extra', key: 'k', optional: true } } },
+    ]);
+  });
+
+  test('relaxing hostIPC fails restricted, naming the prop', () => {
+    expect(webApp({ relax: { hostIPC: true } }).synth).toThrow(/check hostNamespaces fails: .*hostIPC.*set by `relax\.hostIPC`/);
+  });
+});
