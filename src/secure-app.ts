@@ -383,6 +383,36 @@ export interface SecureAppProps {
 }
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** The rules the API server applies to a toleration, so a typo fails at synth, not at apply. */
+function checkToleration(t: Toleration): string | undefined {
+  const what = `toleration ${JSON.stringify(t)}`;
+  const op = t.operator ?? 'Equal';
+  if (op !== 'Equal' && op !== 'Exists') return `${what} has operator "${op}". Fix: use "Equal" or "Exists" (capitalised).`;
+  if (op === 'Exists' && t.value !== undefined) return `${what} sets a value with operator Exists. Fix: drop the value, or use operator Equal.`;
+  if (!t.key && op !== 'Exists') return `${what} has no key, which only operator Exists allows (tolerate every taint). Fix: set the taint key.`;
+  if (t.effect !== undefined && !TAINT_EFFECTS.includes(t.effect)) return `${what} has effect "${t.effect}". Fix: use one of ${TAINT_EFFECTS.join(', ')}.`;
+  if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') return `${what} sets tolerationSeconds, which only applies to effect NoExecute. Fix: set effect "NoExecute" or drop tolerationSeconds.`;
+  return undefined;
+}
+
+/** The rules the API server applies to a node-affinity expression. */
+function checkNodeSelectorRequirement(r: NodeSelectorRequirement): string | undefined {
+  const what = `nodeAffinity ${JSON.stringify(r)}`;
+  const n = r.values?.length ?? 0;
+  switch (r.operator) {
+    case 'In': case 'NotIn':
+      return n > 0 ? undefined : `${what} needs values for operator ${r.operator}. Fix: list the label values.`;
+    case 'Exists': case 'DoesNotExist':
+      return n === 0 ? undefined : `${what} must not have values with operator ${r.operator}. Fix: drop the values.`;
+    case 'Gt': case 'Lt':
+      return n === 1 && /^-?\d+$/.test(r.values![0]) ? undefined : `${what} needs exactly one integer value for operator ${r.operator}. Fix: e.g. values: ["4"].`;
+    default:
+      return `${what} has operator "${r.operator}". Fix: use In, NotIn, Exists, DoesNotExist, Gt or Lt.`;
+  }
+}
 const DEFAULT_UID = 10001;
 const DEFAULT_RESOURCES = {
   'cpu': { request: '100m', limit: '500m' },
@@ -744,6 +774,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       if (v !== undefined) problems.push(checkDnsSubdomain(what, v));
     }
     if (p.nodeSelector) problems.push(checkLabels('nodeSelector', p.nodeSelector));
+    problems.push(...(p.tolerations ?? []).map(checkToleration), ...(p.nodeAffinity ?? []).map(checkNodeSelectorRequirement));
     if (p.labels) problems.push(checkLabels('label', p.labels));
     problems.push(checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }));
     const meshed = placement.mesh !== undefined && p.mesh !== false;

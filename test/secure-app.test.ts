@@ -356,6 +356,13 @@ describe('bad input is refused with the path, the value and the fix', () => {
     ['secret in a literal env var', { image: IMAGE, env: { API_TOKEN: EnvValue.fromValue('s3cr3t') } }, /env "API_TOKEN" looks like a secret.*EnvValue\.fromSecret/],
     ['relative writable dir', { image: IMAGE, writableDirs: [{ path: 'cache' }] }, /writable dir "cache" is not absolute/],
     ['NodePort without a port', { image: IMAGE, serviceType: ServiceType.NODE_PORT }, /serviceType NodePort needs a port/],
+    ['toleration operator typo', { image: IMAGE, tolerations: [{ key: 'gpu', operator: 'exists' }] }, /toleration .* has operator "exists"\. Fix: use "Equal" or "Exists"/],
+    ['toleration value with Exists', { image: IMAGE, tolerations: [{ key: 'gpu', operator: 'Exists', value: 'x' }] }, /sets a value with operator Exists/],
+    ['toleration effect typo', { image: IMAGE, tolerations: [{ key: 'gpu', value: 'x', effect: 'NoScheduled' }] }, /has effect "NoScheduled"/],
+    ['tolerationSeconds without NoExecute', { image: IMAGE, tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 30 }] }, /tolerationSeconds, which only applies to effect NoExecute/],
+    ['node affinity In without values', { image: IMAGE, nodeAffinity: [{ key: 'zone', operator: 'In' }] }, /needs values for operator In/],
+    ['node affinity unknown operator', { image: IMAGE, nodeAffinity: [{ key: 'zone', operator: 'Equals', values: ['a'] }] }, /has operator "Equals"\. Fix: use In, NotIn/],
+    ['node affinity Gt with a word', { image: IMAGE, nodeAffinity: [{ key: 'cores', operator: 'Gt', values: ['many'] }] }, /exactly one integer value for operator Gt/],
     ['probe on a port the app lacks', { image: IMAGE, port: 80, readiness: Probe.httpGet('/', { port: 81 }) }, /readiness probe port 81 is not a container port/],
   ];
   test.each(cases)('%s', (_name, props, message) => {
