@@ -13,7 +13,7 @@ import { AlertingOptions, alertRules } from './monitoring/alerts';
 import { goldenSignalsDashboard } from './monitoring/dashboard';
 import { checkDuration, parseDuration } from './monitoring/duration';
 import { Peer, Protocol, WorkloadPort } from './peer';
-import { SecureApp, SecureAppProps } from './secure-app';
+import { DEFAULT_PORT_NAME, SecureApp, SecureAppProps } from './secure-app';
 
 /** Where and how Prometheus scrapes the app. */
 export interface MetricsOptions {
@@ -190,7 +190,7 @@ export class MonitoredService extends SecureApp {
     const problems: Array<string | undefined> = [];
     if (!m) throwIfProblems(path, ['metrics is missing. Fix: set metrics: { port: <metrics container port> }.']);
     const declared = [
-      ...(props.port !== undefined ? [{ name: props.portName ?? 'http', port: props.port, main: true }] : []),
+      ...(props.port !== undefined ? [{ name: props.portName ?? DEFAULT_PORT_NAME, port: props.port, main: true }] : []),
       ...(props.ports ?? []).map((p) => ({ name: p.name, port: p.port, main: false })),
     ];
     const byName = m.portName !== undefined ? declared.find((p) => p.name === m.portName) : undefined;

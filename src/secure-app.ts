@@ -383,6 +383,8 @@ export interface SecureAppProps {
 }
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+/** Name of the main container port unless `portName` says otherwise. */
+export const DEFAULT_PORT_NAME = 'http';
 
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
@@ -719,7 +721,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       ports.push({ name, port, protocol });
       if (expose) servicePorts.push({ name, port: servicePort ?? port, targetPort: name, protocol, appProtocol });
     };
-    if (p.port !== undefined) addPort(p.portName ?? 'http', p.port, Protocol.TCP, undefined, p.appProtocol);
+    if (p.port !== undefined) addPort(p.portName ?? DEFAULT_PORT_NAME, p.port, Protocol.TCP, undefined, p.appProtocol);
     for (const extra of p.ports ?? []) addPort(extra.name, extra.port, extra.protocol ?? Protocol.TCP, extra.servicePort, extra.appProtocol, extra.exposeOnService ?? true);
 
     if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 0)) {
