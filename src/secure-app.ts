@@ -1,7 +1,7 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { childPath, throwIfProblems } from './errors';
-import { connect, Connection, ConnectionOptions, connectionKey } from './model/connection';
+import { connect, Connection, ConnectionOptions, sameConnection } from './model/connection';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
 import { ResourceFootprint } from './checks/quota';
 import {
@@ -416,11 +416,19 @@ function checkNodeSelectorRequirement(r: NodeSelectorRequirement): string | unde
   }
 }
 const DEFAULT_UID = 10001;
+const NO_ENV: { [name: string]: EnvValue } = Object.freeze({});
+const NO_FILES: MountedFiles[] = Object.freeze([]) as any;
+const NO_CAPABILITIES: string[] = Object.freeze([]) as any;
+const DEFAULT_WRITABLE_DIRS = Object.freeze([Object.freeze({ path: '/tmp', sizeLimit: '64Mi' })]) as any as Array<{ path: string; sizeLimit: string }>;
 const DEFAULT_RESOURCES = {
   'cpu': { request: '100m', limit: '500m' },
   'memory': { request: '128Mi', limit: '256Mi' },
   'ephemeral-storage': { request: '64Mi', limit: '256Mi' },
 };
+const DEFAULT_RESOURCE_SPEC: PodTemplateSpec['resources'] = Object.freeze({
+  requests: Object.freeze(Object.fromEntries(Object.entries(DEFAULT_RESOURCES).map(([k, v]) => [k, v.request]))),
+  limits: Object.freeze(Object.fromEntries(Object.entries(DEFAULT_RESOURCES).map(([k, v]) => [k, v.limit]))),
+});
 
 // Which relaxation produced a field, so the error points at the user's own prop.
 const RELAX_PROP: Array<[string, string]> = [
@@ -476,7 +484,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   private readonly maxReplicas: number;
   private readonly serviceType?: ServiceType;
   private readonly connections: Connection[] = [];
-  private readonly connectionKeys = new Set<string>();
+  private peerInfo?: PeerInfo;
   // Bumped by every mutation; the checks are cached per revision because cdk8s runs
   // validations once per chart and resolves each object separately.
   private revision = 0;
@@ -503,8 +511,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     };
     this.podSpec = {
       ...spec.pod,
-      labels: { ...this.labels, ...spec.meshOptOutLabels },
-      annotations: { ...this.mesh?.podAnnotations(), ...props.podAnnotations },
+      labels: spec.meshOptOutLabels ? { ...this.labels, ...spec.meshOptOutLabels } : this.labels,
+      annotations: this.mesh ? { ...this.mesh.podAnnotations(), ...props.podAnnotations } : props.podAnnotations,
       selector: this.selector,
       serviceAccountName: this.serviceAccountName,
     };
@@ -610,15 +618,14 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   }
 
   public recordConnection(connection: Connection): void {
-    const key = connectionKey(connection);
-    if (this.connectionKeys.has(key)) return;
-    this.connectionKeys.add(key);
+    if (this.connections.some((c) => sameConnection(c, connection))) return;
     this.connections.push(connection);
     this.revision++;
   }
 
   public toPeerInfo(): PeerInfo {
-    return {
+    // One per app, shared by all its connections.
+    return this.peerInfo ??= {
       kind: PeerKind.WORKLOAD,
       description: `SecureApp ${this.path}`,
       namespace: this.namespace,
@@ -738,9 +745,10 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     }
     const replicas = p.replicas ?? 2;
 
-    const resources = { requests: {} as Record<string, string>, limits: {} as Record<string, string> };
+    // Apps that keep the defaults share one frozen copy: thousands of apps stay live until synth ends.
+    const resources = p.resources ? { requests: {} as Record<string, string>, limits: {} as Record<string, string> } : DEFAULT_RESOURCE_SPEC;
     const given: Record<string, ResourceRange | undefined> = { 'cpu': p.resources?.cpu, 'memory': p.resources?.memory, 'ephemeral-storage': p.resources?.ephemeralStorage };
-    for (const [res, def] of Object.entries(DEFAULT_RESOURCES)) {
+    for (const [res, def] of p.resources ? Object.entries(DEFAULT_RESOURCES) : []) {
       const request = given[res]?.request ?? def.request;
       const limit = given[res]?.limit ?? def.limit;
       const bad = checkQuantity(`${res} request`, request) ?? checkQuantity(`${res} limit`, limit);
@@ -801,17 +809,17 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       image: p.image,
       command: p.command,
       args: p.args,
-      env: p.env ?? {},
+      env: p.env ?? NO_ENV,
       ports,
-      files: p.files ?? [],
-      writableDirs: [...writable].map(([dir, sizeLimit]) => ({ path: dir, sizeLimit })),
+      files: p.files ?? NO_FILES,
+      writableDirs: p.writableDirs ? [...writable].map(([dir, sizeLimit]) => ({ path: dir, sizeLimit })) : DEFAULT_WRITABLE_DIRS,
       resources,
       readiness: p.readiness,
       liveness: p.liveness,
       runAsUser: uid,
       runAsGroup: sc.runAsGroup ?? DEFAULT_UID,
       fsGroup: sc.fsGroup ?? DEFAULT_UID,
-      addCapabilities: relax.addCapabilities ?? [],
+      addCapabilities: relax.addCapabilities ?? NO_CAPABILITIES,
       allowPrivilegeEscalation: relax.allowPrivilegeEscalation ?? false,
       privileged: relax.privileged ?? false,
       readOnlyRootFilesystem: !relax.writableRootFilesystem,
@@ -833,9 +841,9 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       return port === undefined ? [] : [port];
     }))];
     // Opting out of a meshed namespace: labels Istio's injector and ztunnel honour.
-    const meshOptOutLabels: { [key: string]: string } = placement.mesh && p.mesh === false
+    const meshOptOutLabels: { [key: string]: string } | undefined = placement.mesh && p.mesh === false
       ? (placement.mesh.mode === MeshMode.SIDECAR ? { 'sidecar.istio.io/inject': 'false' } : { 'istio.io/dataplane-mode': 'none' })
-      : {};
+      : undefined;
     return { pod, ports, servicePorts, replicas, replicated: pod.replicated, meshed, probePorts, meshOptOutLabels };
   }
 }

@@ -283,6 +283,22 @@ describe('NetworkPolicy from intents', () => {
     expect(policy(out, 'api').ingress).toEqual([{ from: [{ podSelector: selector('web') }], ports: [{ protocol: 'TCP', port: 9000 }, { protocol: 'TCP', port: 9901 }] }]);
   });
 
+  test('a repeated intent to an equal foreign peer is recorded once; a different one is not', () => {
+    const { app, web, policy } = twoApps('shop', 'shop');
+    web.allowTo(Peer.ipBlock('10.40.0.0/24'), { port: 5432 });
+    web.allowTo(Peer.ipBlock('10.40.0.0/24'), { port: 5432 });
+    web.allowTo(Peer.ipBlock('10.40.0.0/24', ['10.40.0.128/25']), { port: 5432 });
+    expect(web.declaredConnections.map((c) => [c.to.cidr, c.to.except, c.port])).toEqual([
+      ['10.40.0.0/24', undefined, 5432],
+      ['10.40.0.0/24', ['10.40.0.128/25'], 5432],
+    ]);
+    const egress = policy(synthApp(app), 'web').egress.filter((r: any) => r.to?.some((p: any) => p.ipBlock));
+    expect(egress.flatMap((r: any) => r.to)).toEqual([
+      { ipBlock: { cidr: '10.40.0.0/24' } },
+      { ipBlock: { cidr: '10.40.0.0/24', except: ['10.40.0.128/25'] } },
+    ]);
+  });
+
   test('cross-namespace peers select the namespace by name AND the pods, in one peer', () => {
     const { app, web, api, policy } = twoApps('shop', 'backend');
     api.allowFrom(web);

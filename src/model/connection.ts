@@ -33,12 +33,19 @@ export interface Connection {
 }
 
 function peerKey(p: PeerInfo): string {
-  return p.workload ? `w:${p.workload.path}` : `${p.kind}:${p.namespace ?? ''}:${JSON.stringify(p.podLabels ?? {})}:${p.cidr ?? ''}:${(p.except ?? []).join(',')}`;
+  return `${p.kind}:${p.namespace ?? ''}:${JSON.stringify(p.podLabels ?? {})}:${p.cidr ?? ''}:${(p.except ?? []).join(',')}`;
 }
 
-/** Identity of a connection, for de-duplication of repeated intents. */
-export function connectionKey(c: Connection): string {
-  return `${peerKey(c.from)}>${peerKey(c.to)}:${c.port}/${c.protocol}`;
+function samePeer(a: PeerInfo, b: PeerInfo): boolean {
+  return a === b || (a.workload || b.workload ? a.workload === b.workload : peerKey(a) === peerKey(b));
+}
+
+/**
+ * Whether two connections are the same intent, for de-duplication of repeated intents. Compared
+ * rather than keyed: a stored key per connection would be kept alive by every app until synth ends.
+ */
+export function sameConnection(a: Connection, b: Connection): boolean {
+  return a.port === b.port && a.protocol === b.protocol && samePeer(a.from, b.from) && samePeer(a.to, b.to);
 }
 
 /**

@@ -75,9 +75,18 @@ export function placementOf(scope: IConstruct): Placement {
     const p = (s as any)[PLACEMENT] as Placement | undefined;
     if (p) return p;
   }
-  return {
-    namespace: Chart.of(scope).namespace,
-    podSecurityLevel: PodSecurityLevel.RESTRICTED,
-    podSecurityVersions: [TARGET_KUBERNETES_VERSION, 'latest'],
-  };
+  const chart = Chart.of(scope);
+  let placement = CHART_DEFAULTS.get(chart);
+  if (!placement) {
+    placement = {
+      namespace: chart.namespace,
+      podSecurityLevel: PodSecurityLevel.RESTRICTED,
+      podSecurityVersions: [TARGET_KUBERNETES_VERSION, 'latest'],
+    };
+    CHART_DEFAULTS.set(chart, placement);
+  }
+  return placement;
 }
+
+// The default placement depends on the chart only; one per chart instead of one per workload.
+const CHART_DEFAULTS = new WeakMap<Chart, Placement>();
