@@ -1,4 +1,4 @@
-// Checks that the `floor` variant writes exactly what `ours` writes: synthesizes the bench workload
+// Checks that the `floor` and `cdk8s-bare` variants write exactly what `ours` writes: synthesizes the bench workload
 // with cdk8s-secure (plain App and SinglePassApp) for small N in both layouts, then compares file
 // names, parsed documents (deep, key order included) and bytes with manifests.ts + Yaml.stringify.
 // Exits 1 on the first mismatch, naming the file, document and JSON path.
@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import * as YAML from 'yaml';
+import { defineBare } from './build-bare';
 import { defineOurs } from './build-ours';
 import { Layout, loadLib, libPath } from './common';
 import { forEachFile, ManifestFile } from './manifests';
@@ -57,6 +58,10 @@ function main(): void {
     const single = new lib.SinglePassApp({ outdir: singleDir });
     defineOurs(lib, single, layout, n);
     single.synth();
+    const bareDir = path.join(work, `bare-${layout}-${n}`);
+    const bare = new App({ outdir: bareDir });
+    defineBare(bare, layout, n);
+    bare.synth();
 
     const floor: ManifestFile[] = [];
     forEachFile(layout, n, (f) => floor.push(f));
@@ -65,6 +70,8 @@ function main(): void {
     if (oursFiles.join() !== floorFiles.join()) fail(`${tag}: ours wrote [${oursFiles.join(', ')}], the floor writes [${floorFiles.join(', ')}]`);
     const singleFiles = fs.readdirSync(singleDir).sort();
     if (singleFiles.join() !== oursFiles.join()) fail(`${tag}: SinglePassApp wrote [${singleFiles.join(', ')}], App wrote [${oursFiles.join(', ')}]`);
+    const bareFiles = fs.readdirSync(bareDir).sort();
+    if (bareFiles.join() !== oursFiles.join()) fail(`${tag}: cdk8s-bare wrote [${bareFiles.join(', ')}], ours wrote [${oursFiles.join(', ')}]`);
 
     for (const { file, docs } of floor) {
       const text = fs.readFileSync(path.join(oursDir, file), 'utf8');
@@ -76,11 +83,12 @@ function main(): void {
       });
       if (Yaml.stringify(...docs) !== text) fail(`${tag}, ${file}: same documents but different bytes (anchors or scalar styles?)`);
       if (fs.readFileSync(path.join(singleDir, file), 'utf8') !== text) fail(`${tag}, ${file}: SinglePassApp's bytes differ from App's`);
+      if (fs.readFileSync(path.join(bareDir, file), 'utf8') !== text) fail(`${tag}, ${file}: cdk8s-bare's bytes differ from ours`);
       checkedDocs += docs.length;
     }
   }
   fs.rmSync(work, { recursive: true, force: true });
-  process.stdout.write(`verify-floor: OK: floor == ours == ours-single-pass, byte for byte (${CASES.length} cases, ${checkedDocs} documents; library ${libPath()})\n`);
+  process.stdout.write(`verify-floor: OK: floor == ours == ours-single-pass == cdk8s-bare, byte for byte (${CASES.length} cases, ${checkedDocs} documents; library ${libPath()})\n`);
 }
 
 main();

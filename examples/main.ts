@@ -1,7 +1,8 @@
 // `npx cdk8s synth` runs this file (see cdk8s.yaml) and writes the manifests to dist/.
-import { App } from 'cdk8s';
+// SinglePassApp is a drop-in cdk8s App that writes the same files in one pass (README: "Large apps").
+import { SinglePassApp } from '../src';
 import { buildPlatform } from './platform';
 
-const app = new App();
+const app = new SinglePassApp();
 buildPlatform(app);
 app.synth();

@@ -8,7 +8,7 @@ function chartObjects(chart: Chart): ApiObject[] {
 }
 
 /**
- * An App for apps with many charts. cdk8s' `App.synth()` validates the app and resolves its
+ * An App for large apps: many workloads or many charts. cdk8s' `App.synth()` validates the app and resolves its
  * dependencies once, then asks each chart for its manifests, and each chart repeats both passes
  * over the whole app: synth time grows with charts × constructs (1000 apps in 100 charts took
  * 6 times longer than in one chart). `SinglePassApp` skips the repeats and writes each object as
