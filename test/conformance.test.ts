@@ -65,6 +65,8 @@ describe.each([['examples', examples], ['kitchen sink', kitchenSink]])('%s', (_n
   });
 
   test('kube-score and kube-linter expectations: UID/GID >= 10000, PDB eviction policy, ServiceAccount beside each Deployment', () => {
+    expect(all(out, 'Deployment').length).toBeGreaterThan(2);
+    expect(all(out, 'PodDisruptionBudget').length).toBeGreaterThan(2);
     for (const d of all(out, 'Deployment')) {
       const sc = d.spec.template.spec.securityContext;
       expect(sc.runAsUser).toBeGreaterThanOrEqual(10000);

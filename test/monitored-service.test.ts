@@ -83,8 +83,8 @@ describe('scraping', () => {
     new MonitoredService(chart, 'a', { name: 'a', image: IMAGE, metrics: { port: 9090 } });
     new MonitoredService(chart, 'b', { name: 'b', image: IMAGE, metrics: { port: 9090 } });
     const o = synthApp(app);
-    for (const sm of all(o, 'ServiceMonitor')) expect(sm.metadata.labels.prometheus).toBe('platform');
-    for (const r of all(o, 'PrometheusRule')) expect(r.metadata.labels.prometheus).toBe('platform');
+    expect(all(o, 'ServiceMonitor').map((sm) => sm.metadata.labels.prometheus)).toEqual(['platform', 'platform']);
+    expect(all(o, 'PrometheusRule').map((r) => r.metadata.labels.prometheus)).toEqual(['platform', 'platform']);
     expect(one(o, 'NetworkPolicy', 'a').spec.ingress[0].from).toEqual([{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
       podSelector: { matchLabels: { app: 'prometheus-server' } },

@@ -44,7 +44,7 @@ import * as path from 'path';
 import Ajv2019 from 'ajv/dist/2019';
 import type { ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
-import { goRegExp } from './schema';
+import { goRegExpEngine } from './schema';
 
 const POLARIS_DIR = path.join(__dirname, '..', 'fixtures', 'polaris');
 
@@ -748,11 +748,6 @@ export function renderGoTemplate(template: string, data: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // JSON Schema evaluation
 // ---------------------------------------------------------------------------------------------
-
-function goRegExpEngine(pattern: string, u: string): RegExp {
-  return goRegExp(pattern, u);
-}
-goRegExpEngine.code = 'goRegExp';
 
 let ajvInstance: Ajv2019 | undefined;
 

@@ -74,7 +74,7 @@ export function goRegExp(pattern: string, flags: string = ''): RegExp {
 }
 
 /** A RegExp engine for ajv (`code.regExp`) that understands Go's leading `(?i)`. */
-function goRegExpEngine(pattern: string, u: string): RegExp {
+export function goRegExpEngine(pattern: string, u: string): RegExp {
   return goRegExp(pattern, u);
 }
 goRegExpEngine.code = 'goRegExp';
