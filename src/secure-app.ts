@@ -6,7 +6,7 @@ import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './mode
 import { ResourceFootprint } from './checks/quota';
 import {
   checkCapability, checkDnsLabel, checkDnsSubdomain, checkImage, checkLabels, checkPortName, checkPortNumber,
-  checkQuantity, parseQuantity, addQuantities,
+  checkQuantity, checkResourceRange, addQuantities,
 } from './model/validate';
 import { workloadPolicySpec } from './network/network-policy';
 import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './peer';
@@ -17,7 +17,7 @@ import { Mesh, MeshMode } from './mesh/mesh';
 import { meshPolicyRules, protocolFromName } from './mesh/network';
 import { ClusterSettings } from './model/settings';
 import { checkPodSecurity } from './security/pod-security';
-import { PodTemplateSpec, renderPodTemplate } from './security/pod-template';
+import { PodTemplateSpec, renderPodTemplate, writableVolumeName } from './security/pod-template';
 import { checkEnv, EnvValue } from './workload/env';
 import { MountedFiles } from './workload/files';
 import { Probe } from './workload/probe';
@@ -485,10 +485,11 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   private readonly serviceType?: ServiceType;
   private readonly connections: Connection[] = [];
   private peerInfo?: PeerInfo;
-  // Bumped by every mutation; the checks are cached per revision because cdk8s runs
+  // Bumped by every new connection; the mesh checks are cached per revision because cdk8s runs
   // validations once per chart and resolves each object separately.
   private revision = 0;
-  private checked?: { revision: number; violations: string[] };
+  private podSecurityChecked?: string[];
+  private meshChecked?: { revision: number; problems: string[] };
 
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     const path = childPath(scope, id);
@@ -663,16 +664,20 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   }
 
   /**
-   * The checks' result, cached per revision: cdk8s runs validations once per chart. The rendered
-   * objects themselves are not kept: each is produced once, when its manifest is serialized, so
-   * thousands of apps do not hold a second copy of their manifests until synth ends.
+   * The checks' result. cdk8s runs validations once per chart, so both parts are cached: Pod
+   * Security depends only on what the constructor fixed (pod spec, mesh, placement) and is judged
+   * once; the AuthorizationPolicy's problems depend on the connections and are judged again only
+   * after `allowFrom`/`allowTo` added one. The rendered objects are not kept: the check renders
+   * them once and serialization again, so thousands of apps do not hold a second copy of their
+   * manifests until synth ends.
    */
   private violations(): string[] {
-    if (this.checked?.revision === this.revision) return this.checked.violations;
-    const violations = this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh));
-    violations.push(...this.renderAuthorizationPolicy()?.problems ?? []);
-    this.checked = { revision: this.revision, violations };
-    return violations;
+    this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh));
+    if (!this.mesh) return this.podSecurityChecked;
+    if (this.meshChecked?.revision !== this.revision) {
+      this.meshChecked = { revision: this.revision, problems: this.renderAuthorizationPolicy()?.problems ?? [] };
+    }
+    return [...this.podSecurityChecked, ...this.meshChecked.problems];
   }
 
   private renderPodTemplate(): any {
@@ -741,7 +746,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       if (!Number.isInteger(min) || min < 2) problems.push(`autoscaling.minReplicas ${min} is below 2, so a single disruption takes the app down. Fix: set minReplicas to 2 or more.`);
       if (!Number.isInteger(a.maxReplicas) || a.maxReplicas <= min) problems.push(`autoscaling.maxReplicas ${a.maxReplicas} must be greater than minReplicas ${min}. Fix: raise maxReplicas, or drop autoscaling and set replicas.`);
       const t = a.targetCpuUtilizationPercent;
-      if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > 100)) problems.push(`autoscaling.targetCpuUtilizationPercent ${t} must be a whole percent from 1 to 100.`);
+      if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > 100)) problems.push(`autoscaling.targetCpuUtilizationPercent ${t} must be a whole percent from 1 to 100. Fix: e.g. 70 (the default) to scale out when pods average 70% of their CPU request.`);
     }
     const replicas = p.replicas ?? 2;
 
@@ -751,9 +756,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     for (const [res, def] of p.resources ? Object.entries(DEFAULT_RESOURCES) : []) {
       const request = given[res]?.request ?? def.request;
       const limit = given[res]?.limit ?? def.limit;
-      const bad = checkQuantity(`${res} request`, request) ?? checkQuantity(`${res} limit`, limit);
-      problems.push(bad);
-      if (!bad && parseQuantity(request)! > parseQuantity(limit)!) problems.push(`${res} request "${request}" exceeds its limit "${limit}". Fix: raise the limit or lower the request.`);
+      problems.push(checkResourceRange({ request: `${res} request`, limit: `${res} limit` }, request, limit));
       resources.requests[res] = request;
       resources.limits[res] = limit;
     }
@@ -768,15 +771,30 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     for (const cap of relax.addCapabilities ?? []) problems.push(checkCapability('capability', cap));
 
     const writable = new Map<string, string>([['/tmp', '64Mi']]);
+    const listed = new Set<string>();
     for (const d of p.writableDirs ?? []) {
       if (!d.path.startsWith('/')) problems.push(`writable dir "${d.path}" is not absolute. Fix: start it with '/'.`);
       if (d.sizeLimit !== undefined) problems.push(checkQuantity(`sizeLimit of ${d.path}`, d.sizeLimit));
+      if (listed.has(d.path)) problems.push(`writable dir "${d.path}" is listed twice. Fix: list each directory once.`);
+      listed.add(d.path);
       writable.set(d.path, d.sizeLimit ?? '64Mi');
     }
     for (const f of p.files ?? []) problems.push(...f.problems());
-    const mountPaths = [...writable.keys(), ...(p.files ?? []).map((f) => f.mountPath)];
-    const dup = mountPaths.find((m, i) => mountPaths.indexOf(m) !== i);
-    if (dup) problems.push(`mount path "${dup}" is used twice. Fix: mount each directory once.`);
+    // Every volume, described, so a clash of mount paths or of derived volume names names both sides.
+    const mounts = [
+      ...[...writable.keys()].map((dir) => ({
+        path: dir, volume: writableVolumeName(dir),
+        what: listed.has(dir) ? `writable dir "${dir}"` : `the default writable dir "${dir}" (list it in writableDirs to change its sizeLimit)`,
+      })),
+      ...(p.files ?? []).map((f) => ({ path: f.mountPath, volume: f.volumeName, what: f.description })),
+    ];
+    mounts.forEach((m, i) => {
+      const other = mounts.slice(0, i).find((o) => o.path === m.path || o.volume === m.volume);
+      if (!other) return;
+      problems.push(other.path === m.path
+        ? `mount path "${m.path}" is used by both ${other.what} and ${m.what}. Fix: mount each directory once.`
+        : `${other.what} and ${m.what} would both be volume "${m.volume}". Fix: mount each ConfigMap or Secret once, or rename one of the directories.`);
+    });
     for (const [name, value] of Object.entries(p.env ?? {})) problems.push(checkEnv(name, value));
     const portNumbers = ports.map((q) => q.port);
     problems.push(...(p.readiness?.problems('readiness probe', portNumbers) ?? []), ...(p.liveness?.problems('liveness probe', portNumbers) ?? []));
@@ -795,7 +813,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     }
     if (p.mesh === true && !placement.mesh) problems.push('mesh is true but the app is not in a namespace with a mesh. Fix: define it inside an IsolatedNamespace with `mesh`, or drop the prop.');
     if (p.serviceType !== undefined && !Object.values(ServiceType).includes(p.serviceType)) {
-      problems.push(`serviceType "${p.serviceType}" is not ClusterIP, NodePort or LoadBalancer. Fix: use ServiceType.`);
+      problems.push(`serviceType "${p.serviceType}" is not ClusterIP, NodePort or LoadBalancer. Fix: use ServiceType.CLUSTER_IP (the default), ServiceType.NODE_PORT or ServiceType.LOAD_BALANCER.`);
     }
     if (p.serviceType !== undefined && p.serviceType !== ServiceType.CLUSTER_IP && ports.length === 0) {
       problems.push(`serviceType ${p.serviceType} needs a port to expose. Fix: set port, or drop serviceType.`);

@@ -251,7 +251,11 @@ describe('Service protocols and sidecar resources', () => {
 
   test('bad mesh options', () => {
     expect(() => new IsolatedNamespace(newChart().chart, 'shop', { mesh: Mesh.sidecar({ revision: 'bad revision!' }) })).toThrow(/mesh revision/);
-    expect(() => new IsolatedNamespace(newChart().chart, 'shop', { mesh: Mesh.sidecar({ proxyCpu: { request: '1 core' } }) })).toThrow(/sidecar cpu request "1 core" is not a valid Kubernetes quantity/);
+    expect(() => new IsolatedNamespace(newChart().chart, 'shop', { mesh: Mesh.sidecar({ proxyCpu: { request: '1 core' } }) })).toThrow(/\[test\/shop\] proxyCpu\.request "1 core" is not a valid Kubernetes quantity\. Fix: /);
+    expect(() => new IsolatedNamespace(newChart().chart, 'shop', { mesh: Mesh.sidecar({ proxyCpu: { request: '1' } }) }))
+      .toThrow(/proxyCpu\.request "1" exceeds proxyCpu\.limit "500m"\. Fix: raise the limit or lower the request/);
+    expect(() => new IsolatedNamespace(newChart().chart, 'shop', { mesh: Mesh.ambient({ mtls: 'OFF' as any }) }))
+      .toThrow(/mtls "OFF" is not STRICT or PERMISSIVE\. Fix: /);
     expect(() => new SecureApp(newChart().chart, 'x', { image: IMAGE, mesh: true })).toThrow(/mesh is true but the app is not in a namespace with a mesh/);
   });
 });

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvValue, MountedFiles, Peer, Probe, Protocol, SecureApp, ServiceType } from '../src';
+import * as podSecurity from '../src/security/pod-security';
 import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -364,13 +365,23 @@ describe('bad input is refused with the path, the value and the fix', () => {
     ['negative replicas', { image: IMAGE, replicas: -1 }, /replicas -1 must be a whole number >= 0/],
     ['autoscaling min > max', { image: IMAGE, autoscaling: { minReplicas: 5, maxReplicas: 3 } }, /maxReplicas 3 must be greater than minReplicas 5/],
     ['autoscaling min < 2', { image: IMAGE, autoscaling: { minReplicas: 1, maxReplicas: 3 } }, /minReplicas 1 is below 2/],
+    ['CPU target above 100%', { image: IMAGE, autoscaling: { maxReplicas: 6, targetCpuUtilizationPercent: 150 } }, /targetCpuUtilizationPercent 150 must be a whole percent from 1 to 100\. Fix: /],
+    ['unknown serviceType', { image: IMAGE, port: 80, serviceType: 'ExternalName' }, /serviceType "ExternalName" is not ClusterIP, NodePort or LoadBalancer\. Fix: use ServiceType\.CLUSTER_IP/],
     ['replicas with autoscaling', { image: IMAGE, replicas: 3, autoscaling: { maxReplicas: 6 } }, /replicas and autoscaling are both set/],
     ['quantity with a space', { image: IMAGE, resources: { cpu: { request: '100 m' } } }, /cpu request "100 m" is not a valid Kubernetes quantity\. Fix: .*"250m"/],
-    ['request above limit', { image: IMAGE, resources: { memory: { request: '2Gi', limit: '1Gi' } } }, /memory request "2Gi" exceeds its limit "1Gi"/],
+    ['request above limit', { image: IMAGE, resources: { memory: { request: '2Gi', limit: '1Gi' } } }, /memory request "2Gi" exceeds memory limit "1Gi". Fix: raise the limit or lower the request/],
     ['runAsUser 0', { image: IMAGE, securityContext: { runAsUser: 0 } }, /securityContext\.runAsUser 0 is root\. Fix: use a non-zero id/],
     ['CAP_ prefix', { image: IMAGE, relax: { addCapabilities: ['CAP_NET_ADMIN'] } }, /"CAP_NET_ADMIN" uses the kernel's CAP_ prefix.*Fix: write "NET_ADMIN"/],
     ['secret in a literal env var', { image: IMAGE, env: { API_TOKEN: EnvValue.fromValue('s3cr3t') } }, /env "API_TOKEN" looks like a secret.*EnvValue\.fromSecret/],
     ['relative writable dir', { image: IMAGE, writableDirs: [{ path: 'cache' }] }, /writable dir "cache" is not absolute/],
+    ['writable dir listed twice', { image: IMAGE, writableDirs: [{ path: '/cache' }, { path: '/cache', sizeLimit: '1Gi' }] }, /writable dir "\/cache" is listed twice\. Fix: list each directory once/],
+    ['files over the default /tmp', { image: IMAGE, files: [MountedFiles.fromConfigMap('cfg', '/tmp')] },
+      /mount path "\/tmp" is used by both the default writable dir "\/tmp" \(list it in writableDirs to change its sizeLimit\) and ConfigMap "cfg" at \/tmp\. Fix: mount each directory once/],
+    ['two dirs, one volume name', { image: IMAGE, writableDirs: [{ path: '/var/cache' }, { path: '/var-cache' }] },
+      /writable dir "\/var\/cache" and writable dir "\/var-cache" would both be volume "rw-var-cache"\. Fix: /],
+    ['one ConfigMap mounted twice', { image: IMAGE, files: [MountedFiles.fromConfigMap('cfg', '/etc/a'), MountedFiles.fromConfigMap('cfg', '/etc/b')] },
+      /ConfigMap "cfg" at \/etc\/a and ConfigMap "cfg" at \/etc\/b would both be volume "cm-cfg"\. Fix: mount each ConfigMap or Secret once/],
+    ['relative file mount', { image: IMAGE, files: [MountedFiles.fromSecret('tls', 'etc/tls')] }, /Secret "tls" at etc\/tls: mount path "etc\/tls" is not absolute\. Fix: start it with '\/'/],
     ['NodePort without a port', { image: IMAGE, serviceType: ServiceType.NODE_PORT }, /serviceType NodePort needs a port/],
     ['toleration operator typo', { image: IMAGE, tolerations: [{ key: 'gpu', operator: 'exists' }] }, /toleration .* has operator "exists"\. Fix: use "Equal" or "Exists"/],
     ['toleration value with Exists', { image: IMAGE, tolerations: [{ key: 'gpu', operator: 'Exists', value: 'x' }] }, /sets a value with operator Exists/],
@@ -420,6 +431,24 @@ describe('bad input is refused with the path, the value and the fix', () => {
 });
 
 describe('Pod Security is checked at synth', () => {
+  test('each app is judged once, however often cdk8s validates and whatever connections come later', () => {
+    const { app, chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    const api = new SecureApp(chart, 'api', { name: 'api', image: IMAGE, port: 9000 });
+    const spy = jest.spyOn(podSecurity, 'checkPodSecurity');
+    try {
+      web.node.validate();
+      web.node.validate();
+      api.allowFrom(web);
+      web.node.validate();
+      synthApp(app);
+      // Two apps, each checked at the pinned version and at latest: four calls in all.
+      expect(spy).toHaveBeenCalledTimes(4);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('NET_ADMIN fails restricted with the check, the field and the fix', () => {
     const { synth } = webApp({ relax: { addCapabilities: ['NET_ADMIN'] } });
     expect(synth).toThrow(/\[test\/web\] Pod Security "restricted" \(v1\.27\) check capabilities_restricted fails: .*NET_ADMIN.*Fix: /);

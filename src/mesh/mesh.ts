@@ -1,5 +1,5 @@
 import type { ResourceRange } from '../secure-app';
-import { checkLabels, checkQuantity } from '../model/validate';
+import { checkLabels, checkResourceRange } from '../model/validate';
 
 /** How workloads join the Istio mesh. */
 export enum MeshMode {
@@ -107,8 +107,9 @@ export class Mesh {
   public problems(): string[] {
     return ([
       this.revision !== undefined ? checkLabels('mesh revision', { 'istio.io/rev': this.revision }) : undefined,
-      ...Object.entries(this.proxyResources).flatMap(([kind, m]) => Object.entries(m as { [k: string]: string }).map(([r, v]) => checkQuantity(`sidecar ${r} ${kind === 'requests' ? 'request' : 'limit'}`, v))),
-      Object.values(MtlsMode).includes(this.mtls) ? undefined : `mtls "${this.mtls}" is not STRICT or PERMISSIVE. Fix: use MtlsMode.`,
+      ...[['cpu', 'proxyCpu'], ['memory', 'proxyMemory']].map(([r, option]) => checkResourceRange(
+        { request: `${option}.request`, limit: `${option}.limit` }, this.proxyResources.requests[r], this.proxyResources.limits[r])),
+      Object.values(MtlsMode).includes(this.mtls) ? undefined : `mtls "${this.mtls}" is not STRICT or PERMISSIVE. Fix: use MtlsMode.STRICT, or MtlsMode.PERMISSIVE while migrating clients into the mesh.`,
     ]).filter((x): x is string => x !== undefined);
   }
 

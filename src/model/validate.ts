@@ -96,6 +96,18 @@ export function checkQuantity(what: string, value: string): string | undefined {
 }
 
 /**
+ * A request and its limit: both valid quantities, and the request within the limit (the API
+ * server rejects a container whose request exceeds its limit). `what` names each for messages.
+ */
+export function checkResourceRange(what: { request: string; limit: string }, request: string, limit: string): string | undefined {
+  const bad = checkQuantity(what.request, request) ?? checkQuantity(what.limit, limit);
+  if (bad) return bad;
+  return parseQuantity(request)! > parseQuantity(limit)!
+    ? `${what.request} "${request}" exceeds ${what.limit} "${limit}". Fix: raise the limit or lower the request.`
+    : undefined;
+}
+
+/**
  * Images must be pinned: Kubernetes pulls `:latest` (or an untagged name) afresh on every start,
  * so two replicas can run different code and a rollback is impossible.
  */

@@ -33,6 +33,11 @@ export class MountedFiles {
     private readonly options: MountedFilesOptions,
   ) {}
 
+  /** What is mounted where, for messages: e.g. `ConfigMap "app-config" at /etc/app`. */
+  public get description(): string {
+    return `${this.source === 'secret' ? 'Secret' : 'ConfigMap'} "${this.sourceName}" at ${this.mountPath}`;
+  }
+
   /** Volume name, unique per source. */
   public get volumeName(): string {
     const raw = `${this.source === 'secret' ? 'secret' : 'cm'}-${this.sourceName}`.replace(/\./g, '-');
@@ -42,7 +47,7 @@ export class MountedFiles {
   public problems(): string[] {
     return ([
       checkDnsSubdomain(`${this.source === 'secret' ? 'Secret' : 'ConfigMap'} name`, this.sourceName),
-      this.mountPath.startsWith('/') ? undefined : `mount path "${this.mountPath}" is not absolute. Fix: start it with '/'.`,
+      this.mountPath.startsWith('/') ? undefined : `${this.description}: mount path "${this.mountPath}" is not absolute. Fix: start it with '/'.`,
     ]).filter((x): x is string => x !== undefined);
   }
 
