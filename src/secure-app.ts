@@ -17,7 +17,7 @@ import { Mesh, MeshMode } from './mesh/mesh';
 import { meshPolicyRules, protocolFromName } from './mesh/network';
 import { ClusterSettings } from './model/settings';
 import { checkPodSecurity } from './security/pod-security';
-import { PodTemplateSpec, renderPodTemplate, writableVolumeName } from './security/pod-template';
+import { PodTemplateSpec, probedPorts, renderPodTemplate, writableVolumeName } from './security/pod-template';
 import { checkEnv, EnvValue } from './workload/env';
 import { MountedFiles } from './workload/files';
 import { Probe } from './workload/probe';
@@ -480,7 +480,6 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   /** Container ports excepted from STRICT mTLS (by a port-level PeerAuthentication). */
   protected readonly permissivePorts: number[] = [];
   private readonly podSpec: PodTemplateSpec;
-  private readonly probePorts: number[];
   private readonly maxReplicas: number;
   private readonly serviceType?: ServiceType;
   private readonly connections: Connection[] = [];
@@ -517,7 +516,6 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       selector: this.selector,
       serviceAccountName: this.serviceAccountName,
     };
-    this.probePorts = spec.probePorts;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? spec.replicas;
     this.serviceType = spec.servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
     this.placement.members?.push(this);
@@ -686,7 +684,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
 
   private renderNetworkPolicy(): any {
     const settings = ClusterSettings.of(this);
-    return workloadPolicySpec(this, this.connections, settings, meshPolicyRules(this.mesh, settings, this.probePorts));
+    return workloadPolicySpec(this, this.connections, settings, meshPolicyRules(this.mesh, settings, probedPorts(this.podSpec)));
   }
 
   private renderAuthorizationPolicy(): { spec: any; problems: string[] } | undefined {
@@ -854,14 +852,10 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       runtimeClassName: p.runtimeClassName,
       hostUsers: p.hostUsers,
     };
-    const probePorts = [...new Set([p.readiness, p.liveness].flatMap((pr) => {
-      const port = pr ? (pr.needsPort ? pr.port ?? ports[0]?.port : undefined) : ports[0]?.port;
-      return port === undefined ? [] : [port];
-    }))];
     // Opting out of a meshed namespace: labels Istio's injector and ztunnel honour.
     const meshOptOutLabels: { [key: string]: string } | undefined = placement.mesh && p.mesh === false
       ? (placement.mesh.mode === MeshMode.SIDECAR ? { 'sidecar.istio.io/inject': 'false' } : { 'istio.io/dataplane-mode': 'none' })
       : undefined;
-    return { pod, ports, servicePorts, replicas, replicated: pod.replicated, meshed, probePorts, meshOptOutLabels };
+    return { pod, ports, servicePorts, replicas, replicated: pod.replicated, meshed, meshOptOutLabels };
   }
 }

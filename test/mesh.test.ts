@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { ClusterSettings, IsolatedNamespace, Mesh, MtlsMode, Peer, PodSecurityLevel, SecureApp } from '../src';
+import { ClusterSettings, IsolatedNamespace, Mesh, MtlsMode, Peer, PodSecurityLevel, Probe, SecureApp } from '../src';
 import { all, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -154,6 +154,21 @@ describe('NetworkPolicy holes for the mesh, and no more', () => {
     ClusterSettings.apply(app, { istiodNamespace: 'istio-control', istiodPodLabels: { 'istio.io/rev': 'canary' } });
     expect(one(synthApp(app), 'NetworkPolicy', 'web').spec.egress[1].to).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-control' } }, podSelector: { matchLabels: { 'istio.io/rev': 'canary' } } },
+    ]);
+  });
+
+  test('ambient: the SNAT address reaches exactly the ports the kubelet probes', () => {
+    const { app, payments } = meshedShop();
+    new SecureApp(payments, 'batch', {
+      name: 'batch', image: IMAGE, port: 7000, ports: [{ name: 'health', port: 7001 }],
+      readiness: Probe.httpGet('/ready', { port: 7001 }), liveness: Probe.exec(['/bin/true']),
+    });
+    const out = synthApp(app);
+    const container = one(out, 'Deployment', 'batch').spec.template.spec.containers[0];
+    expect(container.readinessProbe.httpGet.port).toBe(7001);
+    expect(container.livenessProbe.exec).toEqual({ command: ['/bin/true'] });
+    expect(one(out, 'NetworkPolicy', 'batch').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '169.254.7.127/32' } }], ports: [{ protocol: 'TCP', port: 7001 }] },
     ]);
   });
 

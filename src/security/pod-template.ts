@@ -50,15 +50,25 @@ export function writableVolumeName(path: string): string {
   return s.slice(0, 63).replace(/-+$/, '');
 }
 
+/** The probe a slot gets: the user's, else a TCP check of the main port; none on a port-less worker. */
+function probeOrDefault(p: Probe | undefined, mainPort: number | undefined): Probe | undefined {
+  return p ?? (mainPort !== undefined ? Probe.tcpSocket() : undefined);
+}
+
+/** The ports the kubelet probes, so the network layer admits exactly those. */
+export function probedPorts(s: Pick<PodTemplateSpec, 'readiness' | 'liveness' | 'ports'>): number[] {
+  const mainPort = s.ports[0]?.port;
+  const ports = [s.readiness, s.liveness].map((p) => probeOrDefault(p, mainPort)?.targetPort(mainPort));
+  return [...new Set(ports.filter((port): port is number => port !== undefined))];
+}
+
 /**
  * The pod template every SecureApp emits: restricted Pod Security by construction, with each
  * relaxation visible as a field the synth-time check then judges.
  */
 export function renderPodTemplate(s: PodTemplateSpec): any {
   const mainPort = s.ports[0]?.port;
-  // A worker without ports has nothing generic to probe; a user-given exec probe still applies.
-  const probe = (p: Probe | undefined, defaults: object) =>
-    (p ?? (mainPort !== undefined ? Probe.tcpSocket() : undefined))?.render(mainPort, defaults);
+  const probe = (p: Probe | undefined, defaults: object) => probeOrDefault(p, mainPort)?.render(mainPort, defaults);
   const spreadSelector = { matchLabels: { ...s.selector } };
   const container = {
     name: s.containerName,

@@ -66,6 +66,11 @@ export class Probe {
     return this.options.port;
   }
 
+  /** The port this probe checks: its own, else `defaultPort`; none for an exec probe. */
+  public targetPort(defaultPort?: number): number | undefined {
+    return this.needsPort ? this.options.port ?? defaultPort : undefined;
+  }
+
   /** Problems with this probe's settings, for the owning construct to report. */
   public problems(what: string, appPorts: number[]): string[] {
     const o = this.options;
