@@ -547,7 +547,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
         spec: {
           type: this.serviceType,
           selector: this.selector,
-          ports: this.mesh ? spec.servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name) })) : spec.servicePorts,
+          ports: this.mesh ? spec.servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name, sp.protocol) })) : spec.servicePorts,
         },
       });
     }

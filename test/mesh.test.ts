@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { ClusterSettings, IsolatedNamespace, Mesh, MtlsMode, Peer, PodSecurityLevel, Probe, SecureApp } from '../src';
+import { ClusterSettings, IsolatedNamespace, Mesh, MtlsMode, Peer, PodSecurityLevel, Probe, Protocol, SecureApp } from '../src';
 import { all, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -228,9 +228,11 @@ describe('Pod Security with injected sidecars', () => {
 });
 
 describe('Service protocols and sidecar resources', () => {
-  test('meshed Service ports carry appProtocol: given, from the name, or tcp', () => {
-    const { app } = meshedShop();
+  test('meshed Service ports carry appProtocol: given, from the name, or the transport', () => {
+    const { app, payments } = meshedShop();
+    new SecureApp(payments, 'dns', { name: 'dns', image: IMAGE, ports: [{ name: 'dns', port: 53, protocol: Protocol.UDP }, { name: 'dns-tcp', port: 53 }, { name: 'grpc-web-ui', port: 8081 }] });
     const out = synthApp(app);
+    expect(one(out, 'Service', 'dns').spec.ports.map((p: any) => [p.name, p.appProtocol])).toEqual([['dns', 'udp'], ['dns-tcp', 'tcp'], ['grpc-web-ui', 'grpc-web']]);
     expect(one(out, 'Service', 'api').spec.ports.map((p: any) => [p.name, p.appProtocol])).toEqual([['http', 'http'], ['grpc-admin', 'grpc']]);
     expect(one(out, 'Service', 'ledger').spec.ports[0].appProtocol).toBe('grpc');
   });

@@ -1,4 +1,4 @@
-import { NAMESPACE_NAME_LABEL, PolicyRule } from '../network/network-policy';
+import { PolicyRule, podsInNamespace } from '../network/network-policy';
 import { AMBIENT_PROBE_SOURCE, ISTIOD_XDS_PORT } from './authorization';
 
 /** Envoy's Prometheus statistics port on every sidecar. */
@@ -22,17 +22,11 @@ export function meshPolicyRules(
     return {
       // Envoy serves its stats on 15090 outside traffic capture, so only the NetworkPolicy guards it.
       ingress: mesh.scrapeProxyMetrics ? [{
-        peers: [{
-          namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: settings.prometheusNamespace } },
-          podSelector: { matchLabels: { ...settings.prometheusPodLabels } },
-        }],
+        peers: [podsInNamespace(settings.prometheusNamespace, settings.prometheusPodLabels)],
         ports: [{ protocol: 'TCP', port: ENVOY_METRICS_PORT }],
       }] : [],
       egress: [{
-        peers: [{
-          namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: settings.istiodNamespace } },
-          podSelector: { matchLabels: { ...settings.istiodPodLabels } },
-        }],
+        peers: [podsInNamespace(settings.istiodNamespace, settings.istiodPodLabels)],
         ports: [{ protocol: 'TCP', port: ISTIOD_XDS_PORT }],
       }],
     };
@@ -43,15 +37,16 @@ export function meshPolicyRules(
   };
 }
 
-// Istio's protocol selection by port-name prefix (`<protocol>[-<suffix>]`).
-const ISTIO_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'mongo', 'mysql', 'redis', 'tcp', 'tls', 'udp'];
+// Istio's protocol selection by port-name prefix (`<protocol>[-<suffix>]`), longest first so
+// `grpc-web-x` is grpc-web, not grpc.
+const ISTIO_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'mongo', 'mysql', 'redis', 'tcp', 'tls', 'udp']
+  .sort((a, b) => b.length - a.length);
 
 /**
  * The `appProtocol` a meshed Service port gets when none was given: the protocol its name
- * announces, else `tcp` (always correct on the wire; name the port `http…` or set appProtocol to
- * get HTTP features).
+ * announces, else its transport (`tcp` is always correct on the wire for a TCP port; name the
+ * port `http…` or set appProtocol to get HTTP features).
  */
-export function protocolFromName(portName: string): string {
-  const prefix = [...ISTIO_PROTOCOLS].sort((a, b) => b.length - a.length).find((p) => portName === p || portName.startsWith(`${p}-`));
-  return prefix ?? 'tcp';
+export function protocolFromName(portName: string, protocol: string = 'TCP'): string {
+  return ISTIO_PROTOCOLS.find((p) => portName === p || portName.startsWith(`${p}-`)) ?? protocol.toLowerCase();
 }

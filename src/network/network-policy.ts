@@ -5,6 +5,14 @@ import { PeerInfo, PeerKind } from '../peer';
 /** The label the API server puts on every Namespace: the one reliable way to select by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/**
+ * Pods with `podLabels` in the namespace named `namespace`, as one NetworkPolicy peer: both
+ * selectors in one peer mean AND (two peers would mean OR and admit the whole namespace).
+ */
+export function podsInNamespace(namespace: string, podLabels: { [key: string]: string }): any {
+  return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: { ...podLabels } } };
+}
+
 /** Where the cluster DNS runs (see ClusterSettings). */
 export interface DnsLocation {
   readonly dnsNamespace: string;
@@ -14,10 +22,7 @@ export interface DnsLocation {
 /** Egress to the cluster DNS pods only, on UDP and TCP 53 (TCP for truncated answers). */
 export function dnsEgressRule(dns: DnsLocation): any {
   return {
-    to: [{
-      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.dnsNamespace } },
-      podSelector: { matchLabels: { ...dns.dnsPodLabels } },
-    }],
+    to: [podsInNamespace(dns.dnsNamespace, dns.dnsPodLabels)],
     ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
   };
 }
@@ -34,10 +39,9 @@ export function renderNetworkPeer(peer: PeerInfo, policyNamespace: string | unde
     case PeerKind.NAMESPACE:
       return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } } };
     default: {
-      const podSelector = { matchLabels: { ...peer.podLabels } };
-      if (peer.namespace === policyNamespace) return { podSelector };
+      if (peer.namespace === policyNamespace) return { podSelector: { matchLabels: { ...peer.podLabels } } };
       // A peer without a namespace is applied wherever kubectl points: 'default' unless told.
-      return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace ?? 'default' } }, podSelector };
+      return podsInNamespace(peer.namespace ?? 'default', peer.podLabels ?? {});
     }
   }
 }
