@@ -9,7 +9,7 @@ import { MeshMode, MtlsMode } from './mesh/mesh';
 import { placementOf } from './model/placement';
 import { ClusterSettings } from './model/settings';
 import { checkPortName, checkPortNumber } from './model/validate';
-import { AlertingOptions, alertRules } from './monitoring/alerts';
+import { AlertingOptions, alertingProblems, alertRules } from './monitoring/alerts';
 import { goldenSignalsDashboard } from './monitoring/dashboard';
 import { checkDuration, parseDuration } from './monitoring/duration';
 import { Peer, Protocol, WorkloadPort } from './peer';
@@ -148,8 +148,7 @@ export class MonitoredService extends SecureApp {
     }
 
     const job = m.usePodMonitor ? `${namespace}/${this.name}` : this.name;
-    const rules = props.alerting?.enabled === false ? [] : alertRules(
-      { alertPrefix: alertPrefix(props.appName ?? id), namespace, deployment: this.name, job }, props.alerting ?? {}, settings.runbookBaseUrl).rules;
+    const rules = alertRules({ alertPrefix: alertPrefix(props.appName ?? id), namespace, deployment: this.name, job }, props.alerting ?? {}, settings.runbookBaseUrl);
     if (rules.length) {
       this.prometheusRule = new PrometheusRule(this, 'PrometheusRule', {
         metadata,
@@ -230,10 +229,9 @@ export class MonitoredService extends SecureApp {
     if (plainTextScrape && mesh!.mode === MeshMode.AMBIENT) {
       problems.push('the namespace is in ambient mode with STRICT mTLS and Prometheus is not in the mesh, so it cannot scrape: this library opens port-level plain-text exceptions only for sidecars. Fix: enrol the Prometheus namespace in the mesh and set ClusterSettings prometheusInMesh: true (and prometheusServiceAccount), or use mtls: MtlsMode.PERMISSIVE.');
     }
-    // The rules themselves need the final name; their options are checked here, up front.
-    if (props.alerting?.enabled !== false) {
-      problems.push(...alertRules({ alertPrefix: alertPrefix(props.appName ?? id), namespace: '', deployment: '', job: '' }, props.alerting ?? {}, settings.runbookBaseUrl).problems);
-    }
+    // The rules themselves need the final name; their options (and the request metrics the
+    // dashboard reads, even with alerting off) are checked here, up front.
+    problems.push(...alertingProblems(props.alerting ?? {}, alertPrefix(props.appName ?? id), settings.runbookBaseUrl));
     throwIfProblems(path, problems);
 
     const portName = existing?.name ?? m.portName ?? 'metrics';
@@ -241,11 +239,18 @@ export class MonitoredService extends SecureApp {
     return { props: { ...props, ports: [...(props.ports ?? []), ...extraPort] }, portName, settings, plainTextScrape };
   }
 
+  // Namespaces that already have the discovery Role, per app: two charts applying the same
+  // `<ns>/prometheus-discovery` would conflict. Keyed by the root, so no app-wide search is needed.
+  private static readonly discoveryNamespaces = new WeakMap<object, Set<string>>();
+
   private static discoveryRbac(scope: MonitoredService, namespace: string, settings: ReturnType<typeof ClusterSettings.of>): void {
-    const chart = Chart.of(scope);
-    const id = `PrometheusDiscovery-${namespace}`;
-    if (chart.node.tryFindChild(id)) return;
-    const holder = new Construct(chart, id);
+    const root = scope.node.root;
+    let done = MonitoredService.discoveryNamespaces.get(root);
+    if (!done) MonitoredService.discoveryNamespaces.set(root, done = new Set());
+    if (done.has(namespace)) return;
+    done.add(namespace);
+    // In the chart of the first service that asks, which applies it along with that service.
+    const holder = new Construct(Chart.of(scope), `PrometheusDiscovery-${namespace}`);
     const metadata = { name: 'prometheus-discovery', namespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-secure' } };
     new ApiObject(holder, 'Role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ClusterSettings, IsolatedNamespace, Mesh, MonitoredService, MonitoredServiceProps, MtlsMode, SecureApp } from '../src';
+import * as alerts from '../src/monitoring/alerts';
 import { all, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/api:3.1.0';
@@ -198,6 +199,50 @@ describe('alerts', () => {
   test('alerting can be switched off', () => {
     expect(all(monitored({ alerting: { enabled: false } }).synth(), 'PrometheusRule')).toHaveLength(0);
   });
+
+  test('the rules are built once per service, not once more just to validate', () => {
+    const build = jest.spyOn(alerts, 'alertRules');
+    try {
+      monitored();
+      expect(build).toHaveBeenCalledTimes(1);
+    } finally {
+      build.mockRestore();
+    }
+  });
+
+  test('unavailableReplicas: tunable, and can be switched off alone', () => {
+    const tuned = rulesOf(monitored({ alerting: { unavailableReplicas: { for: '30m', severity: 'critical', runbookUrl: 'https://x/r' } } }).synth());
+    expect(tuned.find((r: any) => r.alert === 'ApiReplicasUnavailable')).toEqual({
+      alert: 'ApiReplicasUnavailable',
+      expr: 'kube_deployment_status_replicas_available{namespace="shop", deployment="api"} < kube_deployment_spec_replicas{namespace="shop", deployment="api"}',
+      for: '30m', labels: { severity: 'critical', namespace: 'shop' },
+      annotations: {
+        summary: 'shop/api has fewer available replicas than desired',
+        description: 'Deployment shop/api has run with unavailable replicas for longer than expected.',
+        runbook_url: 'https://x/r',
+      },
+    });
+    const off = rulesOf(monitored({ alerting: { unavailableReplicas: { enabled: false } } }).synth());
+    expect(off.map((r: any) => r.alert)).toEqual(['ApiTargetDown', 'ApiCrashLooping']);
+  });
+
+  test('crashLooping.threshold sets the restart count', () => {
+    const crash = rulesOf(monitored({ alerting: { crashLooping: { threshold: 10 } } }).synth()).find((r: any) => r.alert === 'ApiCrashLooping');
+    expect(crash.expr).toBe('increase(kube_pod_container_status_restarts_total{namespace="shop", pod=~"api-[a-z0-9]+-[a-z0-9]+"}[15m]) > 10');
+    expect(crash.annotations.description).toContain('restarted more than 10 times in 15 minutes');
+  });
+
+  test('latency can be switched off with a histogram named; custom errorMatchers select the failures', () => {
+    const rules = rulesOf(monitored({
+      alerting: {
+        requestMetrics: { totalCounter: 'rpc_total', errorMatchers: 'status="error", method!="health"', durationHistogram: 'rpc_seconds' },
+        errorRate: { runbookUrl: 'https://x/e' },
+        latency: { enabled: false },
+      },
+    }).synth());
+    expect(rules.map((r: any) => r.alert)).toEqual(['ApiTargetDown', 'ApiReplicasUnavailable', 'ApiCrashLooping', 'ApiErrorRateHigh']);
+    expect(rules[3].expr).toBe('sum(rate(rpc_total{namespace="shop", job="api", status="error", method!="health"}[5m])) / sum(rate(rpc_total{namespace="shop", job="api"}[5m])) > 0.05');
+  });
 });
 
 describe('dashboard and discovery RBAC', () => {
@@ -211,6 +256,23 @@ describe('dashboard and discovery RBAC', () => {
       'Traffic (requests/s)', 'Errors (ratio)', 'Latency (p99)', 'CPU (cores)', 'Memory (working set)', 'Targets up', 'Available replicas', 'Restarts (15m)',
     ]);
     expect(dashboard.panels[0].targets[0].expr).toBe('sum(rate(http_requests_total{namespace="shop", job="api"}[5m]))');
+  });
+
+  test('discovery RBAC once per namespace across charts, so the charts do not conflict on apply', () => {
+    const { app } = newChart();
+    const a = new Chart(app, 'a', { namespace: 'shop' });
+    const b = new Chart(app, 'b', { namespace: 'shop' });
+    const c = new Chart(app, 'c', { namespace: 'office' });
+    new MonitoredService(a, 'x', { image: IMAGE, metrics: { port: 9090 }, prometheusDiscoveryRbac: true });
+    new MonitoredService(b, 'y', { image: IMAGE, metrics: { port: 9090 }, prometheusDiscoveryRbac: true });
+    new MonitoredService(c, 'z', { image: IMAGE, metrics: { port: 9090 }, prometheusDiscoveryRbac: true });
+    const out = synthApp(app);
+    expect(all(out, 'Role').map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(['shop/prometheus-discovery', 'office/prometheus-discovery']);
+    expect(all(out, 'RoleBinding').map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(['shop/prometheus-discovery', 'office/prometheus-discovery']);
+    // another app starts afresh
+    const other = newChart();
+    new MonitoredService(new Chart(other.app, 'a', { namespace: 'shop' }), 'x', { image: IMAGE, metrics: { port: 9090 }, prometheusDiscoveryRbac: true });
+    expect(all(synthApp(other.app), 'Role')).toHaveLength(1);
   });
 
   test('Role and RoleBinding for Prometheus discovery in this namespace, once', () => {
@@ -250,6 +312,15 @@ describe('bad monitoring input', () => {
     ['custom alert without a runbook', { alerting: { requestMetrics: { totalCounter: 'http_requests_total' } } }, /alert ApiErrorRateHigh has no runbook\. Fix: set alerting\.errorRate\.runbookUrl, or runbookBaseUrl in ClusterSettings/],
     ['bad metric name', { alerting: { requestMetrics: { totalCounter: 'http-requests' }, errorRate: { runbookUrl: 'https://x' } } }, /totalCounter "http-requests" is not a metric name/],
     ['bad error matchers', { alerting: { requestMetrics: { totalCounter: 'x_total', errorMatchers: 'code=5xx' }, errorRate: { runbookUrl: 'https://x' } } }, /errorMatchers 'code=5xx' is not a list of label matchers/],
+    ['threshold on targetDown', { alerting: { targetDown: { threshold: 2 } } }, /alerting\.targetDown\.threshold 2 has no effect: ApiTargetDown takes no threshold\. Fix: remove it; .*raise alerting\.targetDown\.for/],
+    ['threshold on unavailableReplicas', { alerting: { unavailableReplicas: { threshold: 1 } } }, /alerting\.unavailableReplicas\.threshold 1 has no effect: ApiReplicasUnavailable takes no threshold\. Fix:/],
+    ['severity in alerting.labels', { alerting: { labels: { severity: 'page' } } }, /alerting\.labels\.severity "page" would override the severity label the rules set themselves\. Fix: set alerting\.<alert>\.severity/],
+    ['namespace in alerting.labels', { alerting: { labels: { namespace: 'ops' } } }, /alerting\.labels\.namespace "ops" would override.*Fix: drop it/],
+    ['label key not a Prometheus name', { alerting: { labels: { 'acme.dev/team': 'pay' } } }, /alerting\.labels key "acme\.dev\/team" is not a Prometheus label name\. Fix: .*e\.g\. "acme_dev_team"/],
+    ['empty label value', { alerting: { labels: { team: '' } } }, /alerting\.labels\.team "" is not a non-empty string.*Fix:/],
+    ['latency without a histogram', { alerting: { requestMetrics: { totalCounter: 'x_total' }, errorRate: { runbookUrl: 'https://x' }, latency: { enabled: true } } }, /alerting\.latency needs a histogram\. Fix: set alerting\.requestMetrics\.durationHistogram/],
+    ['latency quantile out of range', { alerting: { requestMetrics: { totalCounter: 'x_total', durationHistogram: 'x_seconds', latencyQuantile: 99 }, errorRate: { runbookUrl: 'https://x' }, latency: { runbookUrl: 'https://x' } } }, /alerting\.requestMetrics\.latencyQuantile 99 is not between 0 and 1 \(exclusive\)\. Fix: use a quantile such as 0\.99/],
+    ['request metrics for the dashboard, alerting off', { dashboard: true, alerting: { enabled: false, requestMetrics: { totalCounter: 'http-requests', latencyQuantile: 0 } } }, /2 problems:[^]*totalCounter "http-requests" is not a metric name[^]*latencyQuantile 0 is not between 0 and 1/],
   ])('%s', (_n, props, message) => {
     expect(attempt(props as any)).toThrow(message);
   });

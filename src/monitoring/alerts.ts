@@ -19,7 +19,7 @@ export interface AlertOptions {
   readonly severity?: string;
   /**
    * The threshold: restarts per 15 minutes (crashLooping), error ratio 0-1 (errorRate), seconds
-   * (latency); unused by the others.
+   * (latency). targetDown and unavailableReplicas take none: setting it there is an error.
    * @default crashLooping 3, errorRate 0.05, latency 0.5
    */
   readonly threshold?: number;
@@ -59,7 +59,8 @@ export interface AlertingOptions {
    */
   readonly enabled?: boolean;
   /**
-   * Extra labels on every alert (e.g. `team`), for Alertmanager routing.
+   * Extra labels on every alert (e.g. `team`), for Alertmanager routing: Prometheus label names.
+   * `severity`, `namespace` and `alertname` are set per alert and refused here.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
@@ -105,82 +106,149 @@ export interface AlertTarget {
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+// Prometheus' (classic) label names; `__` names are reserved for its internal use.
+const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const KUBE_PROMETHEUS_RUNBOOKS = 'https://runbooks.prometheus-operator.dev/runbooks';
+const DEFAULT_ERROR_MATCHERS = 'code=~"5.."';
+
+type AlertKey = 'targetDown' | 'unavailableReplicas' | 'crashLooping' | 'errorRate' | 'latency';
+
+/** Each alert's name suffix and defaults; no `threshold` means the alert takes none. */
+const ALERTS: ReadonlyArray<{ key: AlertKey; name: string; for: string; severity: string; threshold?: number; standardRunbook?: string }> = [
+  { key: 'targetDown', name: 'TargetDown', for: '5m', severity: 'critical', standardRunbook: 'general/targetdown' },
+  { key: 'unavailableReplicas', name: 'ReplicasUnavailable', for: '10m', severity: 'warning', standardRunbook: 'kubernetes/kubedeploymentreplicasmismatch' },
+  { key: 'crashLooping', name: 'CrashLooping', for: '5m', severity: 'warning', threshold: 3, standardRunbook: 'kubernetes/kubepodcrashlooping' },
+  { key: 'errorRate', name: 'ErrorRateHigh', for: '10m', severity: 'critical', threshold: 0.05 },
+  { key: 'latency', name: 'LatencyHigh', for: '10m', severity: 'warning', threshold: 0.5 },
+];
+
+// Labels every rule sets itself: one in alerting.labels would silently replace it (Prometheus
+// itself overwrites `alertname`), so they are refused rather than given a precedence.
+const RESERVED_LABELS: Record<string, string> = {
+  severity: 'set alerting.<alert>.severity on each alert instead',
+  namespace: 'drop it: every alert carries the namespace of the service',
+  alertname: 'drop it: Prometheus sets alertname to the alert\'s name',
+};
+
+/** The alerts that are emitted: the standard ones unless disabled, the others only with the metrics they read. */
+function emittedAlerts(o: AlertingOptions) {
+  if (o.enabled === false) return [];
+  return ALERTS.filter((d) => {
+    if (d.key === 'errorRate' && !o.requestMetrics) return false;
+    if (d.key === 'latency' && !o.requestMetrics?.durationHistogram) return false;
+    return o[d.key]?.enabled ?? true;
+  });
+}
+
+function runbookOf(a: AlertOptions, alert: string, runbookBaseUrl: string | undefined, standardRunbook: string | undefined): string | undefined {
+  return a.runbookUrl ?? (runbookBaseUrl ? `${runbookBaseUrl.replace(/\/+$/, '')}/${alert}` : standardRunbook && `${KUBE_PROMETHEUS_RUNBOOKS}/${standardRunbook}`);
+}
 
 /**
- * The alert rules of a service, as plain PrometheusRule rules, and the problems with the options.
- * Expressions select the service by namespace and job (its own metrics) or by deployment and
- * pod-name prefix (kube-state-metrics), so they never match another app.
+ * The problems with alerting options, before anything is built. `requestMetrics` is checked even
+ * with alerting disabled, because the dashboard reads it too.
  */
-export function alertRules(t: AlertTarget, o: AlertingOptions, runbookBaseUrl: string | undefined): { rules: any[]; problems: string[] } {
+export function alertingProblems(o: AlertingOptions, alertPrefix: string, runbookBaseUrl: string | undefined): string[] {
   const problems: string[] = [];
-  const rules: any[] = [];
-  const sel = `namespace="${t.namespace}", job="${t.job}"`;
-  const pods = `namespace="${t.namespace}", pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+"`;
   const rm = o.requestMetrics;
-  const add = (key: keyof AlertingOptions, name: string, defaults: { for: string; severity: string; threshold?: number; standardRunbook?: string },
-    expr: (threshold: number) => string, summary: string, description: (threshold: number) => string, onByDefault = true) => {
-    const a = (o[key] ?? {}) as AlertOptions;
-    if (!(a.enabled ?? onByDefault)) return;
-    const alert = `${t.alertPrefix}${name}`;
-    const threshold = a.threshold ?? defaults.threshold ?? 0;
-    const forDuration = a.for ?? defaults.for;
-    const bad = checkDuration(`alerting.${key}.for`, forDuration);
-    if (bad) problems.push(bad);
-    if (a.threshold !== undefined && (!Number.isFinite(a.threshold) || a.threshold < 0 || (key === 'errorRate' && a.threshold > 1))) {
-      problems.push(`alerting.${key}.threshold ${a.threshold} is out of range. Fix: ${key === 'errorRate' ? 'use a ratio from 0 to 1, e.g. 0.05 for 5%' : 'use a number >= 0'}.`);
-    }
-    const runbook = a.runbookUrl ?? (runbookBaseUrl ? `${runbookBaseUrl.replace(/\/+$/, '')}/${alert}` : defaults.standardRunbook && `${KUBE_PROMETHEUS_RUNBOOKS}/${defaults.standardRunbook}`);
-    if (!runbook) {
-      problems.push(`alert ${alert} has no runbook. Fix: set alerting.${key}.runbookUrl, or runbookBaseUrl in ClusterSettings.`);
-    }
-    rules.push({
-      alert,
-      expr: expr(threshold),
-      for: forDuration,
-      labels: { severity: a.severity ?? defaults.severity, namespace: t.namespace, ...o.labels },
-      annotations: { summary, description: description(threshold), runbook_url: runbook ?? '' },
-    });
-  };
-
-  add('targetDown', 'TargetDown', { for: '5m', severity: 'critical', standardRunbook: 'general/targetdown' },
-    () => `up{${sel}} == 0`,
-    `${t.job} in ${t.namespace} cannot be scraped`,
-    () => `Prometheus has failed to scrape {{ $labels.instance }} of ${t.namespace}/${t.job}: the pod is down or its metrics endpoint does not answer.`);
-  add('unavailableReplicas', 'ReplicasUnavailable', { for: '10m', severity: 'warning', standardRunbook: 'kubernetes/kubedeploymentreplicasmismatch' },
-    () => `kube_deployment_status_replicas_available{namespace="${t.namespace}", deployment="${t.deployment}"} < kube_deployment_spec_replicas{namespace="${t.namespace}", deployment="${t.deployment}"}`,
-    `${t.namespace}/${t.deployment} has fewer available replicas than desired`,
-    () => `Deployment ${t.namespace}/${t.deployment} has run with unavailable replicas for longer than expected.`);
-  add('crashLooping', 'CrashLooping', { for: '5m', severity: 'warning', threshold: 3, standardRunbook: 'kubernetes/kubepodcrashlooping' },
-    (n) => `increase(kube_pod_container_status_restarts_total{${pods}}[15m]) > ${n}`,
-    `${t.namespace}/${t.deployment} is restarting repeatedly`,
-    (n) => `Container {{ $labels.container }} of pod {{ $labels.pod }} restarted more than ${n} times in 15 minutes.`);
-
-  if ((o.errorRate?.enabled || o.latency?.enabled) && !rm) {
-    problems.push('alerting.errorRate and alerting.latency need the request metrics. Fix: set alerting.requestMetrics (e.g. { totalCounter: "http_requests_total", durationHistogram: "http_request_duration_seconds" }).');
-  }
   if (rm) {
     for (const [what, name] of [['totalCounter', rm.totalCounter], ['durationHistogram', rm.durationHistogram]] as const) {
       if (name !== undefined && !METRIC_NAME.test(name)) problems.push(`alerting.requestMetrics.${what} "${name}" is not a metric name. Fix: use letters, digits, '_' and ':', e.g. "http_requests_total".`);
     }
-    const errors = rm.errorMatchers ?? 'code=~"5.."';
+    const errors = rm.errorMatchers ?? DEFAULT_ERROR_MATCHERS;
     if (!/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"(\s*,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*")*\s*$/.test(errors)) {
       problems.push(`alerting.requestMetrics.errorMatchers '${errors}' is not a list of label matchers. Fix: write e.g. 'code=~"5.."' or 'status="error"'.`);
     }
     const q = rm.latencyQuantile ?? 0.99;
-    if (!(q > 0 && q < 1)) problems.push(`alerting.requestMetrics.latencyQuantile ${q} must be between 0 and 1 (exclusive), e.g. 0.99.`);
-    add('errorRate', 'ErrorRateHigh', { for: '10m', severity: 'critical', threshold: 0.05 },
-      (r) => `sum(rate(${rm.totalCounter}{${sel}, ${errors}}[5m])) / sum(rate(${rm.totalCounter}{${sel}}[5m])) > ${r}`,
-      `${t.namespace}/${t.job} fails too many requests`,
-      (r) => `More than ${r * 100}% of requests to ${t.namespace}/${t.job} failed over the last 5 minutes.`);
-    if (rm.durationHistogram) {
-      add('latency', 'LatencyHigh', { for: '10m', severity: 'warning', threshold: 0.5 },
-        (s) => `histogram_quantile(${q}, sum by (le) (rate(${rm.durationHistogram}_bucket{${sel}}[5m]))) > ${s}`,
-        `${t.namespace}/${t.job} is slow`,
-        (s) => `The p${Math.round(q * 1000) / 10} latency of ${t.namespace}/${t.job} is above ${s}s.`);
-    } else if (o.latency?.enabled) {
-      problems.push('alerting.latency needs a histogram. Fix: set alerting.requestMetrics.durationHistogram.');
+    if (!(q > 0 && q < 1)) problems.push(`alerting.requestMetrics.latencyQuantile ${q} is not between 0 and 1 (exclusive). Fix: use a quantile such as 0.99 for p99 or 0.95 for p95.`);
+  }
+  if (o.enabled === false) return problems;
+
+  for (const [key, value] of Object.entries(o.labels ?? {})) {
+    if (key in RESERVED_LABELS) {
+      problems.push(`alerting.labels.${key} "${value}" would override the ${key} label the rules set themselves. Fix: ${RESERVED_LABELS[key]}.`);
+    } else if (!PROMETHEUS_LABEL_NAME.test(key) || key.startsWith('__')) {
+      problems.push(`alerting.labels key "${key}" is not a Prometheus label name. Fix: use letters, digits and '_', not starting with a digit or '__', e.g. "${key.replace(/[^a-zA-Z0-9_]+/g, '_').replace(/^[^a-zA-Z]+/, '') || 'team'}".`);
+    } else if (typeof value !== 'string' || value === '') {
+      problems.push(`alerting.labels.${key} ${JSON.stringify(value)} is not a non-empty string; Prometheus drops empty labels. Fix: give it a string value, or remove it.`);
     }
   }
-  return { rules, problems };
+  for (const d of ALERTS) {
+    const given = o[d.key]?.threshold;
+    if (given !== undefined && d.threshold === undefined) {
+      problems.push(`alerting.${d.key}.threshold ${given} has no effect: ${alertPrefix}${d.name} takes no threshold. Fix: remove it; to make the alert less eager, raise alerting.${d.key}.for instead.`);
+    }
+  }
+  if ((o.errorRate?.enabled || o.latency?.enabled) && !rm) {
+    problems.push('alerting.errorRate and alerting.latency need the request metrics. Fix: set alerting.requestMetrics (e.g. { totalCounter: "http_requests_total", durationHistogram: "http_request_duration_seconds" }).');
+  } else if (rm && !rm.durationHistogram && o.latency?.enabled) {
+    problems.push('alerting.latency needs a histogram. Fix: set alerting.requestMetrics.durationHistogram.');
+  }
+  for (const d of emittedAlerts(o)) {
+    const a = o[d.key] ?? {};
+    const bad = checkDuration(`alerting.${d.key}.for`, a.for ?? d.for);
+    if (bad) problems.push(bad);
+    if (a.threshold !== undefined && (!Number.isFinite(a.threshold) || a.threshold < 0 || (d.key === 'errorRate' && a.threshold > 1))) {
+      problems.push(`alerting.${d.key}.threshold ${a.threshold} is out of range. Fix: ${d.key === 'errorRate' ? 'use a ratio from 0 to 1, e.g. 0.05 for 5%' : 'use a number >= 0'}.`);
+    }
+    const alert = `${alertPrefix}${d.name}`;
+    if (!runbookOf(a, alert, runbookBaseUrl, d.standardRunbook)) {
+      problems.push(`alert ${alert} has no runbook. Fix: set alerting.${d.key}.runbookUrl, or runbookBaseUrl in ClusterSettings.`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The alert rules of a service, as plain PrometheusRule rules (none when alerting is disabled),
+ * from options that `alertingProblems` found no problem with. Expressions select the service by
+ * namespace and job (its own metrics) or by deployment and pod-name prefix (kube-state-metrics),
+ * so they never match another app.
+ */
+export function alertRules(t: AlertTarget, o: AlertingOptions, runbookBaseUrl: string | undefined): any[] {
+  const sel = `namespace="${t.namespace}", job="${t.job}"`;
+  const pods = `namespace="${t.namespace}", pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+"`;
+  // Present whenever errorRate or latency is emitted (emittedAlerts), the only texts that read it.
+  const rm = o.requestMetrics;
+  const errors = rm?.errorMatchers ?? DEFAULT_ERROR_MATCHERS;
+  const q = rm?.latencyQuantile ?? 0.99;
+  const texts: Record<AlertKey, { expr: (n: number) => string; summary: string; description: (n: number) => string }> = {
+    targetDown: {
+      expr: () => `up{${sel}} == 0`,
+      summary: `${t.job} in ${t.namespace} cannot be scraped`,
+      description: () => `Prometheus has failed to scrape {{ $labels.instance }} of ${t.namespace}/${t.job}: the pod is down or its metrics endpoint does not answer.`,
+    },
+    unavailableReplicas: {
+      expr: () => `kube_deployment_status_replicas_available{namespace="${t.namespace}", deployment="${t.deployment}"} < kube_deployment_spec_replicas{namespace="${t.namespace}", deployment="${t.deployment}"}`,
+      summary: `${t.namespace}/${t.deployment} has fewer available replicas than desired`,
+      description: () => `Deployment ${t.namespace}/${t.deployment} has run with unavailable replicas for longer than expected.`,
+    },
+    crashLooping: {
+      expr: (n) => `increase(kube_pod_container_status_restarts_total{${pods}}[15m]) > ${n}`,
+      summary: `${t.namespace}/${t.deployment} is restarting repeatedly`,
+      description: (n) => `Container {{ $labels.container }} of pod {{ $labels.pod }} restarted more than ${n} times in 15 minutes.`,
+    },
+    errorRate: {
+      expr: (r) => `sum(rate(${rm!.totalCounter}{${sel}, ${errors}}[5m])) / sum(rate(${rm!.totalCounter}{${sel}}[5m])) > ${r}`,
+      summary: `${t.namespace}/${t.job} fails too many requests`,
+      description: (r) => `More than ${r * 100}% of requests to ${t.namespace}/${t.job} failed over the last 5 minutes.`,
+    },
+    latency: {
+      expr: (s) => `histogram_quantile(${q}, sum by (le) (rate(${rm!.durationHistogram}_bucket{${sel}}[5m]))) > ${s}`,
+      summary: `${t.namespace}/${t.job} is slow`,
+      description: (s) => `The p${Math.round(q * 1000) / 10} latency of ${t.namespace}/${t.job} is above ${s}s.`,
+    },
+  };
+  return emittedAlerts(o).map((d) => {
+    const a = o[d.key] ?? {};
+    const alert = `${t.alertPrefix}${d.name}`;
+    const threshold = a.threshold ?? d.threshold ?? 0;
+    return {
+      alert,
+      expr: texts[d.key].expr(threshold),
+      for: a.for ?? d.for,
+      labels: { severity: a.severity ?? d.severity, namespace: t.namespace, ...o.labels },
+      annotations: { summary: texts[d.key].summary, description: texts[d.key].description(threshold), runbook_url: runbookOf(a, alert, runbookBaseUrl, d.standardRunbook) ?? '' },
+    };
+  });
 }
