@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import { throwIfProblems } from '../errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels } from './validate';
 
 /** Facts about the cluster, set once per app. Defaults match a stock Istio and kube-prometheus-stack. */
 export interface ClusterSettingsProps {
@@ -63,33 +65,34 @@ export interface ClusterSettingsProps {
 
 /** Settings in force. */
 export interface ResolvedClusterSettings {
-  /** x */ readonly dnsNamespace: string;
-  /** x */ readonly dnsPodLabels: { [key: string]: string };
-  /** x */ readonly trustDomain: string;
-  /** x */ readonly istiodNamespace: string;
-  /** x */ readonly istiodPodLabels: { [key: string]: string };
-  /** x */ readonly prometheusNamespace: string;
-  /** x */ readonly prometheusPodLabels: { [key: string]: string };
-  /** x */ readonly prometheusServiceAccount: string;
-  /** x */ readonly prometheusInMesh: boolean;
-  /** x @default - none */ readonly runbookBaseUrl?: string;
-  /** x */ readonly monitorSelectorLabels: { [key: string]: string };
+  /** Namespace of the cluster DNS pods. */ readonly dnsNamespace: string;
+  /** Labels of the cluster DNS pods. */ readonly dnsPodLabels: { [key: string]: string };
+  /** Istio trust domain. */ readonly trustDomain: string;
+  /** Namespace of istiod. */ readonly istiodNamespace: string;
+  /** Labels of the istiod pods. */ readonly istiodPodLabels: { [key: string]: string };
+  /** Namespace of the Prometheus pods. */ readonly prometheusNamespace: string;
+  /** Labels of the Prometheus pods. */ readonly prometheusPodLabels: { [key: string]: string };
+  /** ServiceAccount of the Prometheus pods. */ readonly prometheusServiceAccount: string;
+  /** Whether Prometheus runs in the mesh. */ readonly prometheusInMesh: boolean;
+  /** Base URL of the runbooks, if set. */ readonly runbookBaseUrl?: string;
+  /** Labels Prometheus selects monitors and rules by. */ readonly monitorSelectorLabels: { [key: string]: string };
 }
 type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<ClusterSettingsProps, 'runbookBaseUrl'>;
 
-const DEFAULTS: Resolved = {
+/** The defaults: a stock Istio and kube-prometheus-stack. */
+export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze({
   dnsNamespace: 'kube-system',
-  dnsPodLabels: { 'k8s-app': 'kube-dns' },
+  dnsPodLabels: Object.freeze({ 'k8s-app': 'kube-dns' }),
   trustDomain: 'cluster.local',
   istiodNamespace: 'istio-system',
-  istiodPodLabels: { app: 'istiod' },
+  istiodPodLabels: Object.freeze({ app: 'istiod' }),
   prometheusNamespace: 'monitoring',
-  prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
+  prometheusPodLabels: Object.freeze({ 'app.kubernetes.io/name': 'prometheus' }),
   prometheusServiceAccount: 'kube-prometheus-stack-prometheus',
   prometheusInMesh: false,
   runbookBaseUrl: undefined,
-  monitorSelectorLabels: { release: 'kube-prometheus-stack' },
-};
+  monitorSelectorLabels: Object.freeze({ release: 'kube-prometheus-stack' }),
+});
 
 const SETTINGS = Symbol.for('cdk8s-secure.settings');
 const READ_BY = Symbol.for('cdk8s-secure.settings-read-by');
@@ -105,12 +108,13 @@ export class ClusterSettings {
     if (root[READ_BY]) {
       throw new Error(`ClusterSettings.apply() came after ${root[READ_BY]} had already read the settings, so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`);
     }
-    root[SETTINGS] = { ...(root[SETTINGS] ?? DEFAULTS), ...ClusterSettings.defined(props) };
+    throwIfProblems(scope.node.path || 'App', ClusterSettings.problems(props));
+    root[SETTINGS] = { ...(root[SETTINGS] ?? CLUSTER_SETTINGS_DEFAULTS), ...ClusterSettings.defined(props) };
   }
 
   /** The facts in force for `scope`'s app, read at synth (later `apply` calls still count). */
   public static of(scope: IConstruct): ResolvedClusterSettings {
-    return (scope.node.root as any)[SETTINGS] ?? DEFAULTS;
+    return (scope.node.root as any)[SETTINGS] ?? CLUSTER_SETTINGS_DEFAULTS;
   }
 
   /** The facts, read while `reader` is being built: later `apply` calls become errors. */
@@ -118,6 +122,23 @@ export class ClusterSettings {
     const root = scope.node.root as any;
     root[READ_BY] ??= typeof reader === 'string' ? reader : reader.node.path;
     return ClusterSettings.of(scope);
+  }
+
+  // Every policy peer and principal is built from these, so a bad one would be a bad manifest
+  // everywhere, and an empty label set would admit every pod of the namespace.
+  private static problems(p: ClusterSettingsProps): Array<string | undefined> {
+    const namespaces = { dnsNamespace: p.dnsNamespace, istiodNamespace: p.istiodNamespace, prometheusNamespace: p.prometheusNamespace };
+    const podLabels = { dnsPodLabels: p.dnsPodLabels, istiodPodLabels: p.istiodPodLabels, prometheusPodLabels: p.prometheusPodLabels, monitorSelectorLabels: p.monitorSelectorLabels };
+    return [
+      ...Object.entries(namespaces).map(([k, v]) => v === undefined ? undefined : checkDnsLabel(`ClusterSettings ${k}`, v)),
+      ...Object.entries(podLabels).map(([k, v]) => v === undefined ? undefined : Object.keys(v).length === 0
+        ? `ClusterSettings ${k} is empty, which selects every pod (or monitor). Fix: give the labels that pick out the right ones, or leave ${k} unset for the default.`
+        : checkLabels(`ClusterSettings ${k}`, v)),
+      p.trustDomain === undefined ? undefined : checkDnsSubdomain('ClusterSettings trustDomain', p.trustDomain),
+      p.prometheusServiceAccount === undefined ? undefined : checkDnsSubdomain('ClusterSettings prometheusServiceAccount', p.prometheusServiceAccount),
+      p.runbookBaseUrl === undefined || /^https?:\/\/[^\s/]+\S*$/.test(p.runbookBaseUrl) ? undefined
+        : `ClusterSettings runbookBaseUrl "${p.runbookBaseUrl}" is not an http(s) URL. Fix: e.g. "https://wiki.example.com/runbooks".`,
+    ];
   }
 
   private static defined(props: ClusterSettingsProps): Partial<Resolved> {

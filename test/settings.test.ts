@@ -1,0 +1,28 @@
+import { App } from 'cdk8s';
+import { ClusterSettings, CLUSTER_SETTINGS_DEFAULTS } from '../src';
+
+describe('ClusterSettings.apply refuses what would break every policy built from it', () => {
+  const cases: Array<[string, any, RegExp]> = [
+    ['namespace with capitals', { prometheusNamespace: 'Monitoring' }, /\[App\] ClusterSettings prometheusNamespace "Monitoring" is not a valid DNS-1123 label\. Fix: .*"monitoring"/],
+    ['bad pod label value', { istiodPodLabels: { app: 'istio d' } }, /ClusterSettings istiodPodLabels .*istio d/],
+    ['empty pod labels', { dnsPodLabels: {} }, /ClusterSettings dnsPodLabels is empty, which selects every pod \(or monitor\)\. Fix: /],
+    ['empty monitor selector', { monitorSelectorLabels: {} }, /ClusterSettings monitorSelectorLabels is empty/],
+    ['bad trust domain', { trustDomain: 'Cluster Local' }, /ClusterSettings trustDomain "Cluster Local" is not a valid DNS-1123 subdomain/],
+    ['bad service account', { prometheusServiceAccount: 'prom_sa' }, /ClusterSettings prometheusServiceAccount "prom_sa" is not a valid DNS-1123 subdomain/],
+    ['runbook base not a URL', { runbookBaseUrl: 'wiki/runbooks' }, /ClusterSettings runbookBaseUrl "wiki\/runbooks" is not an http\(s\) URL\. Fix: /],
+  ];
+  test.each(cases)('%s', (_name, props, error) => {
+    const app = new App();
+    expect(() => ClusterSettings.apply(app, props)).toThrow(error);
+    // Nothing half-applied: the defaults are still in force.
+    expect(ClusterSettings.of(app)).toEqual(CLUSTER_SETTINGS_DEFAULTS);
+  });
+
+  test('good settings are merged over the defaults, which stay untouched', () => {
+    const app = new App();
+    ClusterSettings.apply(app, { dnsNamespace: 'dns-system', dnsPodLabels: { app: 'coredns' }, runbookBaseUrl: 'https://wiki.acme.dev/runbooks' });
+    expect(ClusterSettings.of(app)).toMatchObject({ dnsNamespace: 'dns-system', dnsPodLabels: { app: 'coredns' }, istiodNamespace: 'istio-system' });
+    expect(CLUSTER_SETTINGS_DEFAULTS.dnsNamespace).toBe('kube-system');
+    expect(Object.isFrozen(CLUSTER_SETTINGS_DEFAULTS.dnsPodLabels)).toBe(true);
+  });
+});
