@@ -6,8 +6,9 @@ import { ensureBuilt } from './support/build';
 import { SecureValidation } from '../src/checks/plugin';
 import {
   Finding, RuleResult, checkImageTagRule, checkNetworkIsolationRule, checkPdbRule, checkPodSecurityRule,
-  checkServiceMonitorPortRule, runRules,
+  checkServiceMonitorPortRule, runRules, unpinnedImageProblem,
 } from '../src/checks/rules';
+import { checkImage } from '../src/model/validate';
 
 // The CLI's package exports only `cdk8s-cli/plugins`; the types live under lib/ (TypeScript's
 // node10 resolution does not read `exports`).
@@ -243,6 +244,15 @@ describe('network-isolation', () => {
     expect(r.findings[1].resources).toEqual([{ apiVersion: 'v1', kind: 'Namespace', namespace: undefined, name: 'a', index: 0 }]);
   });
 
+  test('a CRD reusing a workload kind name is not a workload, nor an ambiguity with the built-in one', () => {
+    const job = (apiVersion: string) => deployment('x', { ns: 'shop', kind: 'Job', apiVersion });
+    const r = checkNetworkIsolationRule([defaultDeny('shop'), job('batch/v1'), job('batch.volcano.sh/v1alpha1')]);
+    expect(r.findings).toEqual([]);
+    expect(summary(r)).toEqual({ checked: 2, failed: 0 });
+    // Alone, the Volcano Job gives the namespace no workloads to judge.
+    expect(summary(checkNetworkIsolationRule([job('batch.volcano.sh/v1alpha1')]))).toEqual({ checked: 0, failed: 0 });
+  });
+
   test('hostNetwork pods cannot be isolated by NetworkPolicy', () => {
     const r = checkNetworkIsolationRule([deployment('agent', { spec: safePodSpec({ pod: { hostNetwork: true } }) }), defaultDeny()]);
     expect(r.findings.map((f) => f.field)).toEqual(['spec.template.spec.hostNetwork']);
@@ -350,9 +360,13 @@ describe('image-tag', () => {
 
   test.each([
     ['nginx', 'has no tag'],
-    ['nginx:latest', 'uses the mutable tag :latest'],
+    ['nginx:latest', 'uses the mutable tag ":latest"'],
     ['registry.local:5000/team/app', 'has no tag'],
-    [undefined, 'has no image'],
+    [undefined, 'image is missing'],
+    // Only sha256 digests pin, as SecureApp requires: anything else is no digest at all.
+    [`nginx@sha512:${'c'.repeat(128)}`, 'has a malformed digest'],
+    [`nginx@sha256:${'D'.repeat(64)}`, 'has a malformed digest'],
+    ['Nginx:1.27.0', 'is not a valid image reference'],
   ])('%s fails: %s', (image, problem) => {
     const r = checkImageTagRule([withImage(image)]);
     expect(r.findings.map((f) => [f.field, f.message])).toEqual([['spec.template.spec.containers[app].image', expect.stringContaining(problem)]]);
@@ -366,6 +380,14 @@ describe('image-tag', () => {
     `nginx:latest@sha256:${'b'.repeat(64)}`,
   ])('%s passes', (image) => {
     expect(checkImageTagRule([withImage(image)]).findings).toEqual([]);
+  });
+
+  test('the rule and SecureApp\'s checkImage accept exactly the same images', () => {
+    const images = ['nginx', 'nginx:latest', 'nginx:1.27.0', `nginx@sha256:${'a'.repeat(64)}`, `nginx@sha256:${'a'.repeat(63)}`,
+      `nginx@sha512:${'c'.repeat(128)}`, 'nginx@md5:abc', 'Nginx:1', 'nginx:-bad', 'nginx:1.0 ', ''];
+    for (const image of images) {
+      expect([image, unpinnedImageProblem(image) === undefined]).toEqual([image, checkImage('image', image) === undefined]);
+    }
   });
 
   test('init containers are judged too, and the fix suggests a pinned form of the same repository', () => {
@@ -420,7 +442,7 @@ describe('SecureValidation', () => {
     expect(json.summary.status).toBe('failure');
     expect(json.violations).toEqual([{
       ruleName: 'image-tag',
-      recommendation: 'Deployment default/legacy: container "app" image "nginx:latest" uses the mutable tag :latest. At construct app/legacy/Deployment.',
+      recommendation: 'Deployment default/legacy: container "app" image "nginx:latest" uses the mutable tag ":latest". At construct app/legacy/Deployment.',
       fix: 'pin a version tag or a digest, e.g. "nginx:1.2.3" or "nginx@sha256:<digest>"',
       violatingConstructs: [{
         resourceName: 'legacy',
@@ -457,6 +479,13 @@ describe('SecureValidation', () => {
       'cdk8s-secure validation: unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable.',
     );
     expect(() => new SecureValidation({ defaultLevel: 'open' as any })).toThrow(/properties: defaultLevel "open" is not a Pod Security level/);
+  });
+
+  test('an empty `properties:` in cdk8s.yaml (null) means the defaults', async () => {
+    const file = writeYaml('ok.k8s.yaml', [defaultDeny(), deployment('web')]);
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', {}, false);
+    await new SecureValidation(null as any).validate(context);
+    expect(context.report.success).toBe(true);
   });
 
   test('a YAML syntax error names the file and line', async () => {

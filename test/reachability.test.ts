@@ -1,6 +1,8 @@
+import { Testing } from 'cdk8s';
 import { Endpoint, NetworkModel } from '../src/checks/reachability';
 import { cidrContains, cidrFullyExcepted, parseCidr, parseIp } from '../src/checks/reachability-net';
 import { PortSet } from '../src/checks/reachability-ports';
+import { ClusterSettings } from '../src/model/settings';
 
 // ---------------------------------------------------------------------------------------------
 // Manifest builders: plain objects, shaped like `Chart.toJson()` output.
@@ -367,6 +369,34 @@ describe('namespace labels', () => {
   });
 });
 
+describe('cluster DNS location', () => {
+  // What SecureApp renders for ClusterSettings { dnsNamespace: 'dns', dnsPodLabels: { app: 'coredns' } }.
+  const manifests = [
+    deployment('web', { app: 'web' }, { ns: 'shop' }),
+    policy('dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }],
+      }],
+    }, 'shop'),
+  ];
+  const shopWeb = w('web', 'shop');
+
+  test('the default is ClusterSettings\' default', () => {
+    const settings = ClusterSettings.of(Testing.app());
+    expect(NetworkModel.fromManifests([]).dns).toEqual({ namespace: settings.dnsNamespace, podLabels: settings.dnsPodLabels });
+  });
+
+  test('options.dns moves Endpoint.kubeDns() and the matrix\'s kube-dns column', () => {
+    expect(allows(NetworkModel.fromManifests(manifests), shopWeb, Endpoint.kubeDns(), 'dns')).toBe(false);
+    const m = NetworkModel.fromManifests(manifests, { dns: { namespace: 'dns', podLabels: { app: 'coredns' } } });
+    expect(m.check(shopWeb, Endpoint.kubeDns(), 'dns').reasons[0]).toBe('egress from shop/web: allowed by NetworkPolicy shop/dns spec.egress[0]');
+    expect(m.matrix().find((e) => e.from === 'shop/web' && e.to === NetworkModel.KUBE_DNS)?.ports).toEqual(['53/UDP']);
+  });
+});
+
 describe('ports', () => {
   const dbIngress = (ports: any[] | undefined) =>
     policy('db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ...(ports ? { ports } : {}) }] });
@@ -527,6 +557,15 @@ describe('manifests', () => {
     expect(m.warnings()).toEqual([expect.stringContaining('crd.projectcalico.org/v1')]);
   });
 
+  test('a CRD reusing a workload kind name is not a workload', () => {
+    const job = (apiVersion: string, app: string) => ({ ...deployment('x', { app }, { ns: 'shop', kind: 'Job' }), apiVersion });
+    const volcano = job('batch.volcano.sh/v1alpha1', 'volcano');
+    expect(NetworkModel.fromManifests([volcano]).workloads()).toEqual([]);
+    const m = NetworkModel.fromManifests([job('batch/v1', 'batch'), volcano]);
+    expect(m.workloads().map((x) => [x.id, x.labels])).toEqual([['shop/x', { app: 'batch' }]]);
+    expect(m.isolation(w('x', 'shop')).ingressIsolated).toBe(false);
+  });
+
   test('same-named workloads of different kinds need the kind', () => {
     const m = NetworkModel.fromManifests([deployment('web', { app: 'a' }), deployment('web', { app: 'b' }, { kind: 'StatefulSet' })]);
     expect(() => m.check(web, web, 80)).toThrow(/ambiguous: Deployment, StatefulSet/);
@@ -570,6 +609,11 @@ describe('Endpoint.pods', () => {
     const prometheus = Endpoint.pods('monitoring', { app: 'prometheus' });
     expect(m.check(prometheus, w('web', 'shop'), 9100)).toMatchObject({ egressAllowed: false, ingressAllowed: true });
     expect(m.check(Endpoint.pods('monitoring', { app: 'grafana' }), w('web', 'shop'), 9100)).toMatchObject({ egressAllowed: true, ingressAllowed: false });
+  });
+
+  test('an invalid container port names itself and the fix', () => {
+    expect(() => Endpoint.pods('x', { app: 'y' }, [{ port: 70000 }])).toThrow('Container port 70000 is outside 1-65535. Fix: use a whole number from 1 to 65535.');
+    expect(() => basic().check(web, db, 0)).toThrow('Port 0 is outside 1-65535.');
   });
 
   test('container ports given to Endpoint.pods resolve named ports', () => {

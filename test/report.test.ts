@@ -89,7 +89,7 @@ describe('renderReport', () => {
     expect(out.slice(at + 2, at + 5)).toEqual([
       '| Resource | Field | Problem | Fix |',
       '| --- | --- | --- | --- |',
-      '| Deployment shop/db | `spec.template.spec.containers[app].image` | container "app" image "postgres" has no tag, so Kubernetes pulls :latest, which changes under the same name | pin a version tag or a digest, e.g. "postgres:1.2.3" or "postgres@sha256:<digest>" |',
+      '| Deployment shop/db | `spec.template.spec.containers[app].image` | container "app" image "postgres" has no tag, so Kubernetes pulls ":latest" | pin a version tag or a digest, e.g. "postgres:1.2.3" or "postgres@sha256:<digest>" |',
     ]);
     // Passing rules get no findings section.
     expect(md).not.toContain('### `pod-security`');
@@ -103,6 +103,14 @@ describe('renderReport', () => {
       '| **shop/db** | — | — | 53/TCP, 53/UDP | — |',
       '| **external** | 8080/TCP (0.0.0.0/0) | — |  |  |',
     ]);
+  });
+
+  test('the kube-dns column follows the dns option, and the text says where DNS is', () => {
+    const elsewhere = renderReport(MANIFESTS, { dns: { namespace: 'dns', podLabels: { app: 'coredns' } } });
+    expect(elsewhere).toContain('`kube-dns` is cluster DNS (dns, `app=coredns`)');
+    // The policies allow DNS in kube-system only, so DNS elsewhere is unreachable.
+    expect(lines(elsewhere)).toContain('| **shop/web** | — | 5432/TCP | — | — |');
+    expect(md).toContain('`kube-dns` is cluster DNS (kube-system, `k8s-app=kube-dns`)');
   });
 
   test('disabled rules are shown as such, and the report passes without them', () => {

@@ -62,6 +62,12 @@ describe('toAllowTraffic', () => {
     expect(() => expect(back).toAllowTraffic(web, api, { port: 9000 })).toThrow('No workload front/web of kind Deployment in the manifests (workloads: back/api).');
   });
 
+  test('a SecureApp without a namespace is looked up in the model\'s defaultNamespace', () => {
+    const model = { defaultNamespace: 'shop' };
+    expect(chart).toAllowTraffic(web, api, { port: 9000, model });
+    expect(chart).not.toAllowTraffic(api, web, { port: 8080, model });
+  });
+
   test('plain manifests and Endpoint.workload work the same', () => {
     const manifests = manifestsOf(chart);
     expect(manifests).toAllowTraffic(Endpoint.workload('default', 'web'), Endpoint.workload('default', 'api'), { port: 9000 });

@@ -64,18 +64,19 @@ export class SecureValidation {
   private readonly options: RuleOptions;
 
   constructor(properties: SecureValidationProperties = {}) {
-    const props = (properties ?? {}) as Record<string, unknown>;
+    // An empty `properties:` in cdk8s.yaml reaches us as null, not undefined.
+    const props = (properties ?? {}) as SecureValidationProperties;
     // A typo in cdk8s.yaml must not silently fall back to the defaults.
     const unknown = Object.keys(props).filter((k) => !PROPERTIES.includes(k));
     if (unknown.length > 0) {
       throw new Error(`cdk8s-secure validation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Fix: use ${PROPERTIES.join(', ')}.`);
     }
     try {
-      normalizeRuleOptions(properties);
+      normalizeRuleOptions(props);
     } catch (e) {
       throw new Error(`cdk8s-secure validation properties: ${(e as Error).message}`);
     }
-    this.options = { ...properties };
+    this.options = { ...props };
   }
 
   /**

@@ -9,8 +9,7 @@
 import { Cidr, cidrFullyExcepted, parseCidr } from './reachability-net';
 import { L4Protocol, MAX_PORT, MIN_PORT, PortSet, isL4Protocol } from './reachability-ports';
 import { LabelMatcher, Labels, compileSelector } from './reachability-selectors';
-
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+import { podTemplateOf } from '../security/pod-security';
 
 export interface ResolvedPort {
   readonly name?: string;
@@ -78,9 +77,6 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
-// Kinds whose pods come from `spec.template`.
-const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
-
 function* flatten(items: readonly unknown[]): Generator<Obj> {
   for (const item of items) {
     const obj = asRecord(item);
@@ -91,20 +87,6 @@ function* flatten(items: readonly unknown[]): Generator<Obj> {
       yield obj;
     }
   }
-}
-
-function podTemplateOf(obj: Obj): { metadata?: Obj; spec?: Obj } | undefined {
-  const kind = obj.kind as string;
-  if (kind === 'Pod') return { metadata: asRecord(obj.metadata), spec: asRecord(obj.spec) };
-  let template: Obj | undefined;
-  if (kind === 'CronJob') {
-    template = asRecord(asRecord(asRecord(asRecord(obj.spec)?.jobTemplate)?.spec)?.template);
-  } else if (TEMPLATE_KINDS.has(kind)) {
-    template = asRecord(asRecord(obj.spec)?.template);
-  } else {
-    return undefined;
-  }
-  return { metadata: asRecord(template?.metadata), spec: asRecord(template?.spec) };
 }
 
 function containerPorts(podSpec: Obj | undefined, where: string, warn: (m: string) => void): ResolvedPort[] {
@@ -304,6 +286,8 @@ export function parseManifests(
       continue;
     }
 
+    // The same test as Pod Security and the rules (kind and API group), so that a CRD reusing a
+    // built-in kind name (e.g. Volcano's batch.volcano.sh Job) is not mistaken for a workload.
     const template = podTemplateOf(obj);
     if (!template) continue;
     const name = String(metadata.name ?? '<unnamed>');
@@ -311,8 +295,8 @@ export function parseManifests(
       namespace,
       name,
       kind,
-      labels: stringMap(template.metadata?.labels),
-      ports: containerPorts(template.spec, `${kind} ${namespace}/${name}`, warn),
+      labels: stringMap(asRecord(template.metadata)?.labels),
+      ports: containerPorts(asRecord(template.spec), `${kind} ${namespace}/${name}`, warn),
     });
   }
   return { workloads, policies, namespaceLabels, warnings };

@@ -13,17 +13,19 @@
  * - Non-core policy APIs (Calico, Cilium, Istio AuthorizationPolicy).
  */
 import { IpAddress, cidrContains, parseIp } from './reachability-net';
-import { L4Protocol, MAX_PORT, MIN_PORT, PortSet, isL4Protocol } from './reachability-ports';
+import { L4Protocol, PortSet, isL4Protocol } from './reachability-ports';
 import { Labels } from './reachability-selectors';
 import {
   CompiledPeer,
   CompiledPolicy,
   CompiledRule,
-  NAMESPACE_NAME_LABEL,
   ParsedWorkload,
   ResolvedPort,
   parseManifests,
 } from './reachability-manifests';
+import { CLUSTER_SETTINGS_DEFAULTS } from '../model/settings';
+import { checkPortNumber } from '../model/validate';
+import { NAMESPACE_NAME_LABEL } from '../network/network-policy';
 
 /** A container port, for pods that are not in the manifests (`Endpoint.pods`). */
 export interface ContainerPortSpec {
@@ -41,13 +43,26 @@ export interface ContainerPortSpec {
   readonly protocol?: string;
 }
 
+/** Where the cluster DNS pods run: ClusterSettings' `dnsNamespace` and `dnsPodLabels`. */
+export interface ClusterDnsLocation {
+  /** Namespace of the cluster DNS pods. */
+  readonly namespace: string;
+  /** Labels of the cluster DNS pods. */
+  readonly podLabels: { [key: string]: string };
+}
+
+const DEFAULT_DNS: ClusterDnsLocation = {
+  namespace: CLUSTER_SETTINGS_DEFAULTS.dnsNamespace, podLabels: CLUSTER_SETTINGS_DEFAULTS.dnsPodLabels,
+};
+
 type EndpointSpec =
   | { readonly kind: 'workload'; readonly namespace: string; readonly name: string; readonly workloadKind?: string }
   | { readonly kind: 'pods'; readonly namespace: string; readonly labels: Labels; readonly ports: readonly ResolvedPort[] }
+  | { readonly kind: 'dns' }
   | { readonly kind: 'ip'; readonly address: IpAddress };
 
 // The ports of the stock CoreDNS deployment, so that policies naming `dns` / `dns-tcp` resolve.
-const KUBE_DNS_PORTS: ContainerPortSpec[] = [
+const KUBE_DNS_PORTS: readonly ResolvedPort[] = [
   { name: 'dns', port: 53, protocol: 'UDP' },
   { name: 'dns-tcp', port: 53, protocol: 'TCP' },
   { name: 'metrics', port: 9153, protocol: 'TCP' },
@@ -83,16 +98,19 @@ export class Endpoint {
       ports: ports.map((p) => {
         const protocol = p.protocol ?? 'TCP';
         if (!isL4Protocol(protocol)) throw new Error(`Container port protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`);
-        checkPort(p.port);
+        checkPort('Container port', p.port);
         return { ...(p.name !== undefined ? { name: p.name } : {}), port: p.port, protocol };
       }),
     });
   }
 
-  /** Cluster DNS: pods labelled `k8s-app: kube-dns` in `kube-system`, ports dns (53/UDP), dns-tcp (53/TCP), metrics (9153/TCP). */
+  /**
+   * Cluster DNS: the pods of the model's `dns` option (by default labelled `k8s-app: kube-dns` in
+   * `kube-system`), with ports dns (53/UDP), dns-tcp (53/TCP), metrics (9153/TCP). The location is
+   * the model's, so that one endpoint serves clusters whose DNS runs elsewhere.
+   */
   static kubeDns(): Endpoint {
-    const pods = Endpoint.pods('kube-system', { 'k8s-app': 'kube-dns' }, KUBE_DNS_PORTS);
-    return new Endpoint('kube-dns', pods._spec);
+    return new Endpoint('kube-dns', { kind: 'dns' });
   }
 
   /** An address outside the cluster, IPv4 or IPv6, e.g. `8.8.8.8` or `10.0.3.7`. */
@@ -127,6 +145,13 @@ export interface NetworkModelOptions {
    * @default - no extra labels
    */
   readonly namespaceLabels?: Record<string, Record<string, string>>;
+  /**
+   * Where cluster DNS runs, for `Endpoint.kubeDns()` and the matrix's `kube-dns` column. Set it to
+   * ClusterSettings' `dnsNamespace` / `dnsPodLabels` when the app changes those, or the model
+   * judges DNS egress against pods that do not exist.
+   * @default - namespace 'kube-system', pods labelled `k8s-app: kube-dns` (the ClusterSettings defaults)
+   */
+  readonly dns?: ClusterDnsLocation;
 }
 
 /** The answer to "may this flow happen?". */
@@ -244,10 +269,9 @@ interface FlowPort {
   readonly text: string;
 }
 
-function checkPort(port: number): void {
-  if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
-    throw new Error(`Port ${port} is outside ${MIN_PORT}-${MAX_PORT}. Fix: use a whole number from ${MIN_PORT} to ${MAX_PORT}.`);
-  }
+function checkPort(what: string, port: number): void {
+  const problem = checkPortNumber(what, port);
+  if (problem) throw new Error(problem);
 }
 
 function unique(values: string[]): string[] {
@@ -267,7 +291,8 @@ export class NetworkModel {
    */
   static fromManifests(manifests: any[], options: NetworkModelOptions = {}): NetworkModel {
     const parsed = parseManifests(manifests, options.defaultNamespace ?? 'default', options.namespaceLabels ?? {});
-    return new NetworkModel(parsed.workloads, parsed.policies, parsed.namespaceLabels, parsed.warnings);
+    const dns = options.dns ?? DEFAULT_DNS;
+    return new NetworkModel(parsed.workloads, parsed.policies, parsed.namespaceLabels, parsed.warnings, { namespace: dns.namespace, podLabels: { ...dns.podLabels } });
   }
 
   private readonly records: WorkloadRecord[];
@@ -280,6 +305,8 @@ export class NetworkModel {
     policies: readonly CompiledPolicy[],
     private readonly knownNamespaceLabels: ReadonlyMap<string, Record<string, string>>,
     private readonly problems: readonly string[],
+    /** Where `Endpoint.kubeDns()` resolves to. */
+    public readonly dns: ClusterDnsLocation,
   ) {
     for (const policy of policies) {
       const list = this.policiesByNamespace.get(policy.namespace) ?? [];
@@ -413,6 +440,8 @@ export class NetworkModel {
         return { kind: 'external', label: endpoint.description, address: spec.address };
       case 'pods':
         return this.podSide(endpoint.description, spec.namespace, spec.labels, spec.ports);
+      case 'dns':
+        return this.podSide(endpoint.description, this.dns.namespace, this.dns.podLabels, KUBE_DNS_PORTS);
       case 'workload': {
         const key = `${spec.namespace}/${spec.name}`;
         const found = (this.recordsByName.get(key) ?? []).filter((r) => spec.workloadKind === undefined || r.summary.kind === spec.workloadKind);
@@ -542,7 +571,7 @@ function resolveFlowPort(port: number | string, protocol: string | undefined, ds
   }
   if (typeof port === 'number' || /^\d+$/.test(port)) {
     const n = Number(port);
-    checkPort(n);
+    checkPort('Port', n);
     const p = protocol ?? 'TCP';
     return { port: n, protocol: p, text: `${n}/${p}` };
   }

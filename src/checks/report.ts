@@ -21,6 +21,12 @@ export interface ReportOptions extends RuleOptions {
    * @default - only `kubernetes.io/metadata.name`
    */
   readonly namespaceLabels?: NetworkModelOptions['namespaceLabels'];
+  /**
+   * Where cluster DNS runs (ClusterSettings' `dnsNamespace` / `dnsPodLabels`), for the matrix's
+   * `kube-dns` column.
+   * @default - namespace 'kube-system', pods labelled `k8s-app: kube-dns`
+   */
+  readonly dns?: NetworkModelOptions['dns'];
 }
 
 /** Escapes text for a Markdown table cell. */
@@ -79,9 +85,10 @@ export function renderConnectivity(model: NetworkModel): string[] {
     lines.push('No workloads in the manifests.', '');
     return lines;
   }
+  const dnsLabels = Object.entries(model.dns.podLabels).map(([k, v]) => `${k}=${v}`).join(',');
   lines.push(
     'Who may open connections to whom under the NetworkPolicies: rows are sources, columns destinations; '
-    + '`—` means denied. `kube-dns` is cluster DNS (kube-system, `k8s-app=kube-dns`); `external` is any address outside the cluster, '
+    + `\`—\` means denied. \`kube-dns\` is cluster DNS (${model.dns.namespace}, ${code(dnsLabels)}); \`external\` is any address outside the cluster, `
     + 'with the allowed address blocks in parentheses. A workload\'s own column is traffic between its replicas. '
     + 'Ports are container ports (NetworkPolicies apply after Service translation).',
     '',
@@ -115,7 +122,7 @@ export function renderReport(manifests: readonly unknown[], options: ReportOptio
   const results = runRules(manifests, options);
   const failing = results.filter((r) => r.failed > 0);
   const disabled = RULES.map((r) => r.id).filter((id) => opts.disable.has(id));
-  const model = NetworkModel.fromManifests([...manifests], { defaultNamespace: opts.defaultNamespace, namespaceLabels: options.namespaceLabels });
+  const model = NetworkModel.fromManifests([...manifests], { defaultNamespace: opts.defaultNamespace, namespaceLabels: options.namespaceLabels, dns: options.dns });
   const lines: string[] = [
     `# ${options.title ?? 'cdk8s-secure report'}`,
     '',

@@ -10,6 +10,7 @@
  */
 import { Endpoint, NetworkModel } from './reachability';
 import { LabelMatcher, Labels, compileSelector } from './reachability-selectors';
+import { imageProblem } from '../model/validate';
 import { LATEST_POD_SECURITY_MINOR, PodSecurityLevelName, checkPodSecurity, parsePodSecurityVersion, podTemplateOf } from '../security/pod-security';
 
 export type RuleId = 'pod-security' | 'network-isolation' | 'service-monitor-port' | 'pdb' | 'image-tag';
@@ -447,8 +448,8 @@ function networkIsolation(manifests: readonly unknown[], index: ManifestIndex, o
     try {
       iso = model.isolation(Endpoint.workload(ns, w.ref.name, w.ref.kind));
     } catch (e) {
-      // Two workloads of one kind, namespace and name (a duplicated manifest, or a CRD reusing a
-      // built-in kind name): the API server would keep only one, so which one is unknowable.
+      // Two workloads of one kind, namespace and name (a duplicated manifest): the API server
+      // would keep only one, so which one is unknowable.
       findings.push({ rule: 'network-isolation', subject, resources: [w.ref], message: `cannot be evaluated: ${(e as Error).message}`, fix: 'give each workload a unique name in its namespace' });
       continue;
     }
@@ -622,20 +623,10 @@ function pdb(index: ManifestIndex): RuleResult {
 // ---------------------------------------------------------------------------------------------
 // image-tag
 
-/** Why an image reference is not pinned, or undefined when it is. */
+/** Why an image reference is not pinned (or not valid), or undefined when it is: SecureApp's own judgement. */
 export function unpinnedImageProblem(image: unknown): { message: string; fix: string } | undefined {
-  if (typeof image !== 'string' || image.trim() === '') {
-    return { message: 'has no image', fix: 'set image to a pinned reference such as "registry.example.com/app:1.2.3" or "…@sha256:<digest>"' };
-  }
-  // A digest pins the image whatever the tag says.
-  if (/@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(image)) return undefined;
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  const repo = colon >= 0 ? image.slice(0, colon) : image;
-  const fix = `pin a version tag or a digest, e.g. "${repo}:1.2.3" or "${repo}@sha256:<digest>"`;
-  if (colon < 0) return { message: `image "${image}" has no tag, so Kubernetes pulls :latest, which changes under the same name`, fix };
-  if (image.slice(colon + 1) === 'latest') return { message: `image "${image}" uses the mutable tag :latest`, fix };
-  return undefined;
+  const p = imageProblem(image === undefined || image === null ? undefined : String(image));
+  return p && { message: `image ${p.problem}`, fix: p.fix };
 }
 
 function imageTag(index: ManifestIndex): RuleResult {

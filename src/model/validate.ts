@@ -112,29 +112,36 @@ export function checkResourceRange(what: { request: string; limit: string }, req
  * so two replicas can run different code and a rollback is impossible.
  */
 export function checkImage(what: string, image: string | undefined): string | undefined {
+  const p = imageProblem(image);
+  return p && `${what} ${p.problem}. Fix: ${p.fix}.`;
+}
+
+/**
+ * Why an image reference is not pinned or not valid, as the problem (to follow the name of the
+ * field, e.g. `image`) and its fix; undefined when it is pinned. The one judgement used by
+ * SecureApp and by the image-tag rule for foreign manifests.
+ */
+export function imageProblem(image: string | undefined): { problem: string; fix: string } | undefined {
   if (image === undefined || image === null || String(image).trim() === '') {
-    return `${what} is missing. Fix: set \`image\` to a pinned reference such as "ghcr.io/acme/web:1.4.2" or "ghcr.io/acme/web@sha256:<digest>".`;
+    return { problem: 'is missing', fix: 'set `image` to a pinned reference such as "ghcr.io/acme/web:1.4.2" or "ghcr.io/acme/web@sha256:<digest>"' };
   }
   const repoPart = image.split('@')[0].replace(/:[^/]*$/, '');
   if (/\s/.test(image) || repoPart !== repoPart.toLowerCase() || repoPart === '') {
-    return `${what} "${image}" is not a valid image reference. Fix: use a lowercase repository name without spaces, e.g. "ghcr.io/acme/web:1.4.2".`;
+    return { problem: `"${image}" is not a valid image reference`, fix: 'use a lowercase repository name without spaces, e.g. "ghcr.io/acme/web:1.4.2"' };
   }
   if (/@sha256:[a-f0-9]{64}$/.test(image)) return undefined;
   if (image.includes('@')) {
-    return `${what} "${image}" has a malformed digest. Fix: use "@sha256:" followed by 64 lowercase hex digits.`;
+    return { problem: `"${image}" has a malformed digest`, fix: 'use "@sha256:" followed by 64 lowercase hex digits' };
   }
   const lastSlash = image.lastIndexOf('/');
   const colon = image.indexOf(':', lastSlash + 1);
   const tag = colon >= 0 ? image.slice(colon + 1) : undefined;
   const repo = colon >= 0 ? image.slice(0, colon) : image;
-  if (tag === undefined) {
-    return `${what} "${image}" has no tag, so Kubernetes pulls ":latest". Fix: pin a version tag or a digest, e.g. "${repo}:1.2.3" or "${repo}@sha256:<digest>".`;
-  }
-  if (tag === 'latest') {
-    return `${what} "${image}" uses the mutable tag ":latest". Fix: pin a version tag or a digest, e.g. "${repo}:1.2.3" or "${repo}@sha256:<digest>".`;
-  }
+  const pin = `pin a version tag or a digest, e.g. "${repo}:1.2.3" or "${repo}@sha256:<digest>"`;
+  if (tag === undefined) return { problem: `"${image}" has no tag, so Kubernetes pulls ":latest"`, fix: pin };
+  if (tag === 'latest') return { problem: `"${image}" uses the mutable tag ":latest"`, fix: pin };
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
-    return `${what} "${image}" has an invalid tag "${tag}". Fix: tags are up to 128 letters, digits, '_', '.' and '-'.`;
+    return { problem: `"${image}" has an invalid tag "${tag}"`, fix: 'tags are up to 128 letters, digits, \'_\', \'.\' and \'-\'' };
   }
   return undefined;
 }

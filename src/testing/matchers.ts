@@ -69,12 +69,15 @@ function describeValue(x: unknown): string {
   return `${typeof x} ${JSON.stringify(x)}`;
 }
 
-/** An Endpoint for a SecureApp-like workload: its Deployment in its namespace ('default' when none). */
-export function toEndpoint(e: EndpointLike): Endpoint {
+/**
+ * An Endpoint for a SecureApp-like workload: its Deployment in its namespace, or else in
+ * `defaultNamespace`, where the model puts namespace-less manifests too.
+ */
+export function toEndpoint(e: EndpointLike, defaultNamespace: string = 'default'): Endpoint {
   if (e instanceof Endpoint) return e;
   if (e && typeof (e as NamedWorkload).name === 'string' && (e as NamedWorkload).deployment !== undefined) {
     const w = e as NamedWorkload;
-    return Endpoint.workload(w.namespace ?? 'default', w.name, 'Deployment');
+    return Endpoint.workload(w.namespace ?? defaultNamespace, w.name, 'Deployment');
   }
   throw new TypeError(`expected an Endpoint (Endpoint.workload(...), Endpoint.pods(...), Endpoint.ip(...)) or a SecureApp, got ${describeValue(e)}.`);
 }
@@ -90,8 +93,8 @@ export function toAllowTraffic(
   if (!options || (typeof options.port !== 'number' && typeof options.port !== 'string')) {
     throw new TypeError('toAllowTraffic(from, to, { port, protocol? }): port is required, a number or a container port name.');
   }
-  const src = toEndpoint(from);
-  const dst = toEndpoint(to);
+  const src = toEndpoint(from, options.model?.defaultNamespace);
+  const dst = toEndpoint(to, options.model?.defaultNamespace);
   const model = NetworkModel.fromManifests(manifestsOf(subject), options.model);
   const verdict = model.check(src, dst, options.port, options.protocol);
   const flow = `${src} to ${dst} on ${options.port}${options.protocol ? `/${options.protocol}` : ''}`;
