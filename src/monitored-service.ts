@@ -187,7 +187,9 @@ export class MonitoredService extends SecureApp {
     const settings = ClusterSettings.readNow(path, scope);
     const placement = placementOf(scope);
     const problems: Array<string | undefined> = [];
-    if (!m) throwIfProblems(path, ['metrics is missing. Fix: set metrics: { port: <metrics container port> }.']);
+    // SecureApp's own problems with the props join ours, so one error lists everything.
+    const fail = (ours: Array<string | undefined>) => throwIfProblems(path, [...SecureApp._inputProblems(scope, id, props), ...ours]);
+    if (!m) fail(['metrics is missing. Fix: set metrics: { port: <metrics container port> }.']);
     const declared = [
       ...(props.port !== undefined ? [{ name: props.portName ?? DEFAULT_PORT_NAME, port: props.port, main: true }] : []),
       ...(props.ports ?? []).map((p) => ({ name: p.name, port: p.port, main: false })),
@@ -217,7 +219,7 @@ export class MonitoredService extends SecureApp {
       }
     }
     if (m.path !== undefined && !m.path.startsWith('/')) problems.push(`metrics.path "${m.path}" must start with '/'. Fix: e.g. "/metrics".`);
-    if (m.scheme !== undefined && !['http', 'https'].includes(m.scheme)) problems.push(`metrics.scheme "${m.scheme}" is not http or https.`);
+    if (m.scheme !== undefined && !['http', 'https'].includes(m.scheme)) problems.push(`metrics.scheme "${m.scheme}" is not http or https. Fix: use "https" when the app serves TLS on the metrics port, else leave it unset ("http").`);
 
     // Under STRICT mTLS a Prometheus outside the mesh can only scrape through a plain-text
     // exception for the metrics port; sharing that port with the app would expose the app too.
@@ -232,7 +234,7 @@ export class MonitoredService extends SecureApp {
     // The rules themselves need the final name; their options (and the request metrics the
     // dashboard reads, even with alerting off) are checked here, up front.
     problems.push(...alertingProblems(props.alerting ?? {}, alertPrefix(props.appName ?? id), settings.runbookBaseUrl));
-    throwIfProblems(path, problems);
+    if (problems.some((p) => p !== undefined)) fail(problems);
 
     const portName = existing?.name ?? m.portName ?? 'metrics';
     const extraPort = existing ? [] : [{ name: portName, port: m.port!, protocol: Protocol.TCP, exposeOnService: !m.usePodMonitor }];

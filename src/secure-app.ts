@@ -1,6 +1,6 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { childPath, throwIfProblems } from './errors';
+import { childPath, SecureConfigError, throwIfProblems } from './errors';
 import { connect, Connection, ConnectionOptions, sameConnection } from './model/connection';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
 import { ResourceFootprint } from './checks/quota';
@@ -715,6 +715,21 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   }
 
   /** Checks and defaults the props into plain data; throws one error listing every problem. */
+  /**
+   * The problems SecureApp itself finds with `props`, without building anything: subclasses that
+   * check props of their own report both in one error.
+   * @internal
+   */
+  public static _inputProblems(scope: Construct, id: string, props: SecureAppProps): string[] {
+    try {
+      SecureApp.normalize(childPath(scope, id), id, props, placementOf(scope));
+      return [];
+    } catch (e) {
+      if (e instanceof SecureConfigError) return e.problems;
+      throw e;
+    }
+  }
+
   private static normalize(path: string, id: string, props: SecureAppProps, placement: Placement) {
     const problems: Array<string | undefined> = [];
     const p = props ?? ({} as SecureAppProps);

@@ -320,9 +320,18 @@ describe('bad monitoring input', () => {
     ['empty label value', { alerting: { labels: { team: '' } } }, /alerting\.labels\.team "" is not a non-empty string.*Fix:/],
     ['latency without a histogram', { alerting: { requestMetrics: { totalCounter: 'x_total' }, errorRate: { runbookUrl: 'https://x' }, latency: { enabled: true } } }, /alerting\.latency needs a histogram\. Fix: set alerting\.requestMetrics\.durationHistogram/],
     ['latency quantile out of range', { alerting: { requestMetrics: { totalCounter: 'x_total', durationHistogram: 'x_seconds', latencyQuantile: 99 }, errorRate: { runbookUrl: 'https://x' }, latency: { runbookUrl: 'https://x' } } }, /alerting\.requestMetrics\.latencyQuantile 99 is not between 0 and 1 \(exclusive\)\. Fix: use a quantile such as 0\.99/],
+    ['no metrics at all', { metrics: undefined }, /\[test\/c\/api\] metrics is missing\. Fix: set metrics: \{ port: <metrics container port> \}/],
+    ['metrics port out of range', { metrics: { port: 90900 } }, /metrics\.port 90900 is outside 1-65535/],
+    ['relative metrics path', { metrics: { port: 9090, path: 'metrics' } }, /metrics\.path "metrics" must start with '\/'\. Fix: e\.g\. "\/metrics"/],
+    ['unknown scheme', { metrics: { port: 9090, scheme: 'grpc' } }, /metrics\.scheme "grpc" is not http or https\. Fix: /],
     ['request metrics for the dashboard, alerting off', { dashboard: true, alerting: { enabled: false, requestMetrics: { totalCounter: 'http-requests', latencyQuantile: 0 } } }, /2 problems:[^]*totalCounter "http-requests" is not a metric name[^]*latencyQuantile 0 is not between 0 and 1/],
   ])('%s', (_n, props, message) => {
     expect(attempt(props as any)).toThrow(message);
+  });
+
+  test('SecureApp\'s problems with the props come in the same error as the monitoring ones', () => {
+    expect(attempt({ image: 'nginx', metrics: { port: 9090, interval: 'soon' } })).toThrow(/2 problems:[^]*image "nginx" has no tag[^]*metrics\.interval "soon"/);
+    expect(attempt({ image: 'nginx:latest', metrics: undefined })).toThrow(/2 problems:[^]*image "nginx:latest" uses the mutable tag[^]*metrics is missing/);
   });
 
   test('errors name the construct path', () => {
