@@ -233,7 +233,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
       ...Object.entries(limits).flatMap(([kind, m]) => Object.entries(m).map(([r, v]) => checkQuantity(`limitRange.${kind}["${r}"]`, v))),
       ...[...aboveCeilings(limits.defaultLimit, limits.max), ...aboveCeilings(limits.defaultRequest, limits.max)]
         .map((a) => `limitRange default ${a.resource} "${a.value}" exceeds the max "${a.ceiling}". Fix: lower the default or raise the max.`),
-      ...[...props.admins ?? [], ...props.editors ?? [], ...props.viewers ?? []].map((s) => s.problem()),
+      ...Object.entries({ admins: props.admins, editors: props.editors, viewers: props.viewers })
+        .flatMap(([list, subjects]) => (subjects ?? []).map((subject) => subject.problem()).map((p) => p && `${list}: ${p}`)),
       ...props.mesh?.problems() ?? [],
       // Checked here, once, so no app ever needs to report its sidecar.
       ...aboveCeilings(props.mesh?.mode === 'sidecar' ? props.mesh.proxyResources.limits : {}, limits.max)

@@ -55,6 +55,16 @@ describe('IsolatedNamespace defaults', () => {
   });
 });
 
+describe('IsolatedNamespace handles', () => {
+  test('the level, version, quota and Namespace object in force', () => {
+    const { chart } = newChart();
+    const ns = new IsolatedNamespace(chart, 'shop', { podSecurity: PodSecurityLevel.BASELINE, podSecurityVersion: 'v1.29', quota: { pods: '20' } });
+    expect([ns.name, ns.podSecurity, ns.podSecurityVersion]).toEqual(['shop', 'baseline', 'v1.29']);
+    expect(`${ns.namespaceObject.kind}/${ns.namespaceObject.name}`).toBe('Namespace/shop');
+    expect(ns.quota.pods).toBe('20');
+  });
+});
+
 describe('IsolatedNamespace options', () => {
   test('levels, versions and labels are configurable', () => {
     const { app, chart } = newChart();
@@ -268,7 +278,11 @@ describe('bad namespace input', () => {
     ['bad limit quantity', { limitRange: { max: { memory: '1 GB' } } }, /limitRange\.max\["memory"\] "1 GB" is not a valid/],
     ['default above max', { limitRange: { max: { cpu: '100m' } } }, /limitRange default cpu "500m" exceeds the max "100m"/],
     ['system subject', { admins: [RbacSubject.group('system:authenticated')] }, /"system:authenticated" is a built-in system identity/],
-    ['bad service account', { viewers: [RbacSubject.serviceAccount('Bad_SA')] }, /ServiceAccount subject name "Bad_SA"/],
+    ['bad service account', { viewers: [RbacSubject.serviceAccount('Bad_SA')] }, /viewers: ServiceAccount subject name "Bad_SA"/],
+    ['subject with no name', { editors: [RbacSubject.user('')] }, /editors: an RBAC User has an empty name\. Fix: name the subject/],
+    ['bad audit level', { auditLevel: 'loud' }, /auditLevel "loud" is not a Pod Security level\. Fix: /],
+    ['bad audit/warn version', { auditWarnVersion: 'newest' }, /auditWarnVersion "newest" is not a Pod Security version\. Fix: /],
+    ['bad namespace label', { labels: { 'team name': 'pay' } }, /namespace label .*team name/],
   ])('%s', (_n, props, message) => {
     expect(attempt(props)).toThrow(message);
   });

@@ -245,6 +245,18 @@ describe('alerts', () => {
   });
 });
 
+describe('handles', () => {
+  test('each handle is the object emitted', () => {
+    const { chart } = newChart();
+    const shop = new IsolatedNamespace(chart, 'shop', { mesh: Mesh.sidecar({ istioCni: true }) });
+    const api = new MonitoredService(shop, 'api', { name: 'api', image: IMAGE, port: 8080, metrics: { port: 9090 }, dashboard: true });
+    const pods = new MonitoredService(shop, 'worker', { name: 'worker', image: IMAGE, metrics: { port: 9090, usePodMonitor: true }, alerting: { enabled: false } });
+    expect([api.serviceMonitor!, api.prometheusRule!, api.dashboard!, api.metricsPeerAuthentication!, pods.podMonitor!].map((o) => `${o.kind}/${o.name}`))
+      .toEqual(['ServiceMonitor/api', 'PrometheusRule/api', 'ConfigMap/api-dashboard', 'PeerAuthentication/api-metrics', 'PodMonitor/worker']);
+    expect([api.podMonitor, pods.serviceMonitor, pods.prometheusRule, pods.dashboard]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
 describe('dashboard and discovery RBAC', () => {
   test('a Grafana dashboard ConfigMap with the golden signals', () => {
     const out = monitored({ dashboard: true, alerting: { requestMetrics: { totalCounter: 'http_requests_total', durationHistogram: 'http_request_duration_seconds' }, errorRate: { runbookUrl: 'https://x/e' }, latency: { runbookUrl: 'https://x/l' } } }).synth();

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvValue, MountedFiles, Peer, Probe, Protocol, SecureApp, ServiceType } from '../src';
 import * as podSecurity from '../src/security/pod-security';
@@ -347,6 +347,27 @@ describe('NetworkPolicy from intents', () => {
   });
 });
 
+describe('handles', () => {
+  test('each handle is the object emitted, so escape hatches reach the output', () => {
+    const { app, chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    const handles = [web.serviceAccount, web.deployment, web.service!, web.podDisruptionBudget!, web.networkPolicy];
+    expect(handles.map((o) => `${o.kind}/${o.name}`)).toEqual(['ServiceAccount/web', 'Deployment/web', 'Service/web', 'PodDisruptionBudget/web', 'NetworkPolicy/web']);
+    web.deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 10));
+    web.service!.metadata.addAnnotation('team', 'payments');
+    const out = synthApp(app);
+    expect(one(out, 'Deployment', 'web').spec.minReadySeconds).toBe(10);
+    expect(one(out, 'Service', 'web').metadata.annotations).toEqual({ team: 'payments' });
+  });
+
+  test('a single replica has no PodDisruptionBudget handle, and no PDB', () => {
+    const { app, chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080, replicas: 1 });
+    expect(web.podDisruptionBudget).toBeUndefined();
+    expect(all(synthApp(app), 'PodDisruptionBudget')).toEqual([]);
+  });
+});
+
 describe('bad input is refused with the path, the value and the fix', () => {
   const attempt = (props: any, id = 'web') => () => {
     const { chart } = newChart();
@@ -387,6 +408,10 @@ describe('bad input is refused with the path, the value and the fix', () => {
     ['toleration value with Exists', { image: IMAGE, tolerations: [{ key: 'gpu', operator: 'Exists', value: 'x' }] }, /sets a value with operator Exists/],
     ['toleration effect typo', { image: IMAGE, tolerations: [{ key: 'gpu', value: 'x', effect: 'NoScheduled' }] }, /has effect "NoScheduled"/],
     ['tolerationSeconds without NoExecute', { image: IMAGE, tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 30 }] }, /tolerationSeconds, which only applies to effect NoExecute/],
+    ['toleration without a key', { image: IMAGE, tolerations: [{ value: 'x' }] }, /has no key, which only operator Exists allows.*Fix: set the taint key/],
+    ['node affinity Exists with values', { image: IMAGE, nodeAffinity: [{ key: 'gpu', operator: 'Exists', values: ['a'] }] }, /must not have values with operator Exists\. Fix: drop the values/],
+    ['bad nodeSelector', { image: IMAGE, nodeSelector: { 'disk type': 'ssd' } }, /nodeSelector .*disk type.*Fix:/],
+    ['bad priorityClassName', { image: IMAGE, priorityClassName: 'High_Priority' }, /priorityClassName "High_Priority" is not a valid DNS-1123 subdomain\. Fix: /],
     ['node affinity In without values', { image: IMAGE, nodeAffinity: [{ key: 'zone', operator: 'In' }] }, /needs values for operator In/],
     ['node affinity unknown operator', { image: IMAGE, nodeAffinity: [{ key: 'zone', operator: 'Equals', values: ['a'] }] }, /has operator "Equals"\. Fix: use In, NotIn/],
     ['node affinity Gt with a word', { image: IMAGE, nodeAffinity: [{ key: 'cores', operator: 'Gt', values: ['many'] }] }, /exactly one integer value for operator Gt/],
