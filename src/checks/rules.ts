@@ -158,11 +158,6 @@ export function runRules(manifests: readonly unknown[], options: RuleOptions = {
   return RULE_IDS.filter((id) => !opts.disable.has(id)).map((id) => impls[id]());
 }
 
-/** Every finding of every enabled rule, in rule order. */
-export function findingsOf(results: readonly RuleResult[]): Finding[] {
-  return results.flatMap((r) => r.findings);
-}
-
 /** `pod-security` alone. */
 export function checkPodSecurityRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
   const opts = normalizeRuleOptions(options);
