@@ -1,4 +1,5 @@
 import { checkDuration } from './duration';
+import { DEFAULT_ERROR_MATCHERS, DEFAULT_LATENCY_QUANTILE, serviceQueries } from './queries';
 
 /** Thresholds of one alert. */
 export interface AlertOptions {
@@ -109,7 +110,6 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 // Prometheus' (classic) label names; `__` names are reserved for its internal use.
 const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const KUBE_PROMETHEUS_RUNBOOKS = 'https://runbooks.prometheus-operator.dev/runbooks';
-const DEFAULT_ERROR_MATCHERS = 'code=~"5.."';
 
 type AlertKey = 'targetDown' | 'unavailableReplicas' | 'crashLooping' | 'errorRate' | 'latency';
 
@@ -159,7 +159,7 @@ export function alertingProblems(o: AlertingOptions, alertPrefix: string, runboo
     if (!/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"(\s*,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*")*\s*$/.test(errors)) {
       problems.push(`alerting.requestMetrics.errorMatchers '${errors}' is not a list of label matchers. Fix: write e.g. 'code=~"5.."' or 'status="error"'.`);
     }
-    const q = rm.latencyQuantile ?? 0.99;
+    const q = rm.latencyQuantile ?? DEFAULT_LATENCY_QUANTILE;
     if (!(q > 0 && q < 1)) problems.push(`alerting.requestMetrics.latencyQuantile ${q} is not between 0 and 1 (exclusive). Fix: use a quantile such as 0.99 for p99 or 0.95 for p95.`);
   }
   if (o.enabled === false) return problems;
@@ -206,12 +206,8 @@ export function alertingProblems(o: AlertingOptions, alertPrefix: string, runboo
  * so they never match another app.
  */
 export function alertRules(t: AlertTarget, o: AlertingOptions, runbookBaseUrl: string | undefined): any[] {
-  const sel = `namespace="${t.namespace}", job="${t.job}"`;
-  const pods = `namespace="${t.namespace}", pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+"`;
-  // Present whenever errorRate or latency is emitted (emittedAlerts), the only texts that read it.
-  const rm = o.requestMetrics;
-  const errors = rm?.errorMatchers ?? DEFAULT_ERROR_MATCHERS;
-  const q = rm?.latencyQuantile ?? 0.99;
+  // errorRate and latency are emitted only with the request metrics they read (emittedAlerts).
+  const { sel, pods, errorRatio, latency, quantileName } = serviceQueries(t, o.requestMetrics);
   const texts: Record<AlertKey, { expr: (n: number) => string; summary: string; description: (n: number) => string }> = {
     targetDown: {
       expr: () => `up{${sel}} == 0`,
@@ -229,14 +225,14 @@ export function alertRules(t: AlertTarget, o: AlertingOptions, runbookBaseUrl: s
       description: (n) => `Container {{ $labels.container }} of pod {{ $labels.pod }} restarted more than ${n} times in 15 minutes.`,
     },
     errorRate: {
-      expr: (r) => `sum(rate(${rm!.totalCounter}{${sel}, ${errors}}[5m])) / sum(rate(${rm!.totalCounter}{${sel}}[5m])) > ${r}`,
+      expr: (r) => `${errorRatio} > ${r}`,
       summary: `${t.namespace}/${t.job} fails too many requests`,
       description: (r) => `More than ${r * 100}% of requests to ${t.namespace}/${t.job} failed over the last 5 minutes.`,
     },
     latency: {
-      expr: (s) => `histogram_quantile(${q}, sum by (le) (rate(${rm!.durationHistogram}_bucket{${sel}}[5m]))) > ${s}`,
+      expr: (s) => `${latency} > ${s}`,
       summary: `${t.namespace}/${t.job} is slow`,
-      description: (s) => `The p${Math.round(q * 1000) / 10} latency of ${t.namespace}/${t.job} is above ${s}s.`,
+      description: (s) => `The ${quantileName} latency of ${t.namespace}/${t.job} is above ${s}s.`,
     },
   };
   return emittedAlerts(o).map((d) => {

@@ -1,4 +1,5 @@
 import { RequestMetrics } from './alerts';
+import { serviceQueries } from './queries';
 
 /** What a dashboard shows. */
 export interface DashboardTarget {
@@ -17,18 +18,14 @@ export interface DashboardTarget {
  * kube-state-metrics. Plain JSON model, schemaVersion 39, for the kube-prometheus-stack sidecar.
  */
 export function goldenSignalsDashboard(t: DashboardTarget): any {
-  const sel = `namespace="${t.namespace}", job="${t.job}"`;
-  const pods = `namespace="${t.namespace}", pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+", container="${t.container}"`;
-  const rm = t.requestMetrics;
+  const q = serviceQueries(t, t.requestMetrics);
+  // The app's container only: the charts are about the app, not the sidecar beside it.
+  const pods = `${q.pods}, container="${t.container}"`;
+  const sel = q.sel;
   const panels: Array<{ title: string; expr: string; unit: string }> = [];
-  if (rm) {
-    panels.push({ title: 'Traffic (requests/s)', expr: `sum(rate(${rm.totalCounter}{${sel}}[5m]))`, unit: 'reqps' });
-    panels.push({ title: 'Errors (ratio)', expr: `sum(rate(${rm.totalCounter}{${sel}, ${rm.errorMatchers ?? 'code=~"5.."'}}[5m])) / sum(rate(${rm.totalCounter}{${sel}}[5m]))`, unit: 'percentunit' });
-    if (rm.durationHistogram) {
-      const q = rm.latencyQuantile ?? 0.99;
-      panels.push({ title: `Latency (p${Math.round(q * 1000) / 10})`, expr: `histogram_quantile(${q}, sum by (le) (rate(${rm.durationHistogram}_bucket{${sel}}[5m])))`, unit: 's' });
-    }
-  }
+  if (q.requestRate) panels.push({ title: 'Traffic (requests/s)', expr: q.requestRate, unit: 'reqps' });
+  if (q.errorRatio) panels.push({ title: 'Errors (ratio)', expr: q.errorRatio, unit: 'percentunit' });
+  if (q.latency) panels.push({ title: `Latency (${q.quantileName})`, expr: q.latency, unit: 's' });
   panels.push(
     { title: 'CPU (cores)', expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${pods}}[5m]))`, unit: 'short' },
     { title: 'Memory (working set)', expr: `sum by (pod) (container_memory_working_set_bytes{${pods}})`, unit: 'bytes' },
