@@ -270,6 +270,18 @@ describe('dashboard and discovery RBAC', () => {
     expect(dashboard.panels[0].targets[0].expr).toBe('sum(rate(http_requests_total{namespace="shop", job="api"}[5m]))');
   });
 
+  test('the dashboard charts exactly what the alerts fire on', () => {
+    const alerting = { requestMetrics: { totalCounter: 'http_requests_total', durationHistogram: 'http_request_duration_seconds', errorMatchers: 'status="error"', latencyQuantile: 0.95 }, errorRate: { runbookUrl: 'https://x/e' }, latency: { runbookUrl: 'https://x/l' } };
+    const out = monitored({ dashboard: true, alerting }).synth();
+    const panels = JSON.parse(one(out, 'ConfigMap', 'api-dashboard').data['api.json']).panels;
+    const panel = (title: string) => panels.find((p: any) => p.title === title).targets[0].expr;
+    const rules = one(out, 'PrometheusRule', 'api').spec.groups[0].rules;
+    const alert = (name: string) => rules.find((r: any) => r.alert === name).expr;
+    expect(alert('ApiErrorRateHigh')).toBe(`${panel('Errors (ratio)')} > 0.05`);
+    expect(alert('ApiLatencyHigh')).toBe(`${panel('Latency (p95)')} > 0.5`);
+    expect(panel('Errors (ratio)')).toContain('status="error"');
+  });
+
   test('discovery RBAC once per namespace across charts, so the charts do not conflict on apply', () => {
     const { app } = newChart();
     const a = new Chart(app, 'a', { namespace: 'shop' });
