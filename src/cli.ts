@@ -4,8 +4,8 @@
  * synthesized manifests, for CI jobs that post it on a pull request.
  */
 import * as fs from 'fs';
-import { loadManifests, manifestFiles, renderReport, reportPasses } from './checks/report';
-import { RULE_IDS, RuleOptions } from './checks/rules';
+import { buildReport, manifestFiles, parseManifestYaml } from './checks/report';
+import { RULE_IDS, RuleOptions, ruleOptionProblem } from './checks/rules';
 
 export const USAGE = `Usage: cdk8s-secure report <dir> [options]
 
@@ -65,11 +65,17 @@ function parseArgs(argv: readonly string[]): Parsed | 'help' {
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
       return v;
     };
+    // Checked here, so that a typo is reported before any YAML is read, and by its flag.
+    const checked = <K extends keyof RuleOptions>(option: K, v: RuleOptions[K]): RuleOptions[K] => {
+      const problem = ruleOptionProblem(option, v, flag);
+      if (problem) throw new UsageError(problem);
+      return v;
+    };
     switch (flag) {
-      case '--default-level': defaultLevel = value(); break;
-      case '--default-version': defaultVersion = value(); break;
-      case '--default-namespace': defaultNamespace = value(); break;
-      case '--disable': disable.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
+      case '--default-level': defaultLevel = checked('defaultLevel', value() as RuleOptions['defaultLevel']); break;
+      case '--default-version': defaultVersion = checked('defaultVersion', value()); break;
+      case '--default-namespace': defaultNamespace = checked('defaultNamespace', value()); break;
+      case '--disable': disable.push(...checked('disable', value().split(',').map((s) => s.trim()).filter(Boolean))!); break;
       case '--output': output = value(); break;
       case '--no-fail': fail = false; break;
       default:
@@ -100,16 +106,17 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
     out(USAGE);
     return 0;
   }
-  let markdown: string;
   let passes: boolean;
   try {
+    // The directory is walked once and the rules run once.
+    const files = manifestFiles(parsed.dir);
     // A wrong path must not produce an empty, passing report in CI.
-    if (manifestFiles(parsed.dir).length === 0) throw new Error(`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`);
-    const manifests = loadManifests(parsed.dir);
-    markdown = renderReport(manifests, parsed.options);
-    passes = reportPasses(manifests, parsed.options);
-    if (parsed.output) fs.writeFileSync(parsed.output, markdown);
-    else out(markdown);
+    if (files.length === 0) throw new Error(`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`);
+    const manifests = files.flatMap((f) => parseManifestYaml(fs.readFileSync(f, 'utf-8'), f));
+    const report = buildReport(manifests, parsed.options);
+    passes = report.passes;
+    if (parsed.output) fs.writeFileSync(parsed.output, report.markdown);
+    else out(report.markdown);
   } catch (e) {
     err(`cdk8s-secure: ${(e as Error).message}\n`);
     return 2;

@@ -253,6 +253,15 @@ describe('network-isolation', () => {
     expect(summary(checkNetworkIsolationRule([job('batch.volcano.sh/v1alpha1')]))).toEqual({ checked: 0, failed: 0 });
   });
 
+  test('default deny is judged as the NetworkModel reads the policy, malformed parts matching nothing', () => {
+    const deny = (spec: any) => networkPolicy('deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ...spec });
+    const subjects = (policy: any) => checkNetworkIsolationRule([deployment('web'), policy]).findings.map((f) => f.subject);
+    // `from: "oops"` is not a list: the model lets nothing in through it, so the policy still denies.
+    expect(subjects(deny({ ingress: [{ from: 'oops' }] }))).toEqual([]);
+    // `matchLabels: "app"` selects nothing, so this is no namespace-wide policy (and web is open).
+    expect(subjects(deny({ podSelector: { matchLabels: 'app' } }))).toEqual(['Deployment default/web', 'namespace default']);
+  });
+
   test('hostNetwork pods cannot be isolated by NetworkPolicy', () => {
     const r = checkNetworkIsolationRule([deployment('agent', { spec: safePodSpec({ pod: { hostNetwork: true } }) }), defaultDeny()]);
     expect(r.findings.map((f) => f.field)).toEqual(['spec.template.spec.hostNetwork']);
@@ -292,6 +301,20 @@ describe('service-monitor-port', () => {
     expect(checkServiceMonitorPortRule([remote, serviceMonitor('m', { ...spec, namespaceSelector: { any: true } }, 'monitoring')]).failed).toBe(0);
   });
 
+  test('a malformed selector is a finding on the monitor, not "selects no Service"', () => {
+    const sm = serviceMonitor('api', { selector: { matchLabels: 'app=api' }, endpoints: [{ port: 'metrics' }] });
+    const r = checkServiceMonitorPortRule([svc, sm]);
+    expect(summary(r)).toEqual({ checked: 1, failed: 1 });
+    expect(r.findings).toEqual([expect.objectContaining({
+      subject: 'ServiceMonitor default/api',
+      field: 'spec.selector',
+      message: 'ServiceMonitor default/api spec.selector.matchLabels is not a map; the selector selects nothing.',
+      fix: expect.stringContaining('write spec.selector as a label selector: matchLabels'),
+    })]);
+    const pm = podMonitor('api', { selector: { matchExpressions: [{ key: 'app', operator: 'Equals', values: ['api'] }] }, podMetricsEndpoints: [{ port: 'metrics' }] });
+    expect(checkServiceMonitorPortRule([pm]).findings.map((f) => f.message)).toEqual([expect.stringContaining('PodMonitor default/api spec.selector.matchExpressions[0] has operator "Equals"')]);
+  });
+
   test('matchExpressions are honoured', () => {
     const sm = serviceMonitor('api', { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'web'] }] }, endpoints: [{ port: 'metrics' }] });
     expect(checkServiceMonitorPortRule([svc, sm]).failed).toBe(0);
@@ -306,6 +329,14 @@ describe('service-monitor-port', () => {
     expect(r.findings.map((f) => [f.field, f.fix])).toEqual([
       ['spec.podMetricsEndpoints[0].port', 'set port to one of "metrics", or name the container port "http-metrics"'],
     ]);
+    // Ports of a plain init container are gone once it exits; a native sidecar's keep serving.
+    const withInit = (restartPolicy?: string) => {
+      const spec = safePodSpec();
+      spec.initContainers = [{ name: 'init', image: IMAGE, ...(restartPolicy ? { restartPolicy } : {}), ports: [{ name: 'http-metrics', containerPort: 9100 }] }];
+      return deployment('api', { spec });
+    };
+    expect(checkServiceMonitorPortRule([withInit(), bad]).failed).toBe(1);
+    expect(checkServiceMonitorPortRule([withInit('Always'), bad]).failed).toBe(0);
     // A Service port of the same name does not satisfy a PodMonitor.
     expect(checkServiceMonitorPortRule([deployment('api'), service('api', { app: 'api' }, [{ name: 'metrics', port: 9090 }]), ok]).failed).toBe(1);
   });
@@ -346,6 +377,16 @@ describe('pdb', () => {
     expect(checkPdbRule([web, pdbFor('all', {})]).failed).toBe(0);
     expect(checkPdbRule([web, pdbFor('all', {}, { apiVersion: 'policy/v1beta1' })]).failed).toBe(1);
     expect(checkPdbRule([web, pdbFor('none', undefined)]).failed).toBe(1);
+  });
+
+  test('a malformed selector is a finding on the PodDisruptionBudget, and the workload\'s finding points at it', () => {
+    const r = checkPdbRule([deployment('web', { replicas: 2 }), pdbFor('web', { matchExpressions: { key: 'app' } })]);
+    expect(summary(r)).toEqual({ checked: 2, failed: 2 });
+    expect(r.findings.map((f) => [f.subject, f.field, f.message])).toEqual([
+      ['PodDisruptionBudget default/web', 'spec.selector', 'PodDisruptionBudget default/web spec.selector.matchExpressions is not a list; the selector selects nothing.'],
+      ['Deployment default/web', undefined, expect.stringContaining('(PodDisruptionBudget default/web has a malformed selector, which selects nothing)')],
+    ]);
+    expect(r.findings[0].fix).toContain('write spec.selector as a label selector');
   });
 
   test('StatefulSets count; DaemonSets do not', () => {

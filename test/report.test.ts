@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureBuilt } from './support/build';
-import { loadManifests, parseManifestYaml, renderReport } from '../src/checks/report';
+import * as rules from '../src/checks/rules';
+import { buildReport, loadManifests, parseManifestYaml, renderReport } from '../src/checks/report';
+import { main } from '../src/cli';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -154,6 +156,60 @@ describe('loadManifests', () => {
   test('a syntax error names the file and line; a missing directory says what to pass', () => {
     expect(() => parseManifestYaml('kind: A\nmetadata: {name: [x\n', 'dist/x.yaml')).toThrow(/^dist\/x\.yaml:\d+: invalid YAML/);
     expect(() => loadManifests(path.join(dir, 'nope'))).toThrow(`${path.join(dir, 'nope')} is not a directory. Fix: pass the directory cdk8s synthesized into`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The CLI's entry point, from source.
+
+describe('cli main', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-main-'));
+    fs.writeFileSync(path.join(dir, 'shop.k8s.yaml'), MANIFESTS.map((m) => JSON.stringify(m)).join('\n---\n'));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function run(...args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const status = main(args, (s) => { stdout += s; }, (s) => { stderr += s; });
+    return { status, stdout, stderr };
+  }
+
+  test('walks the directory once and runs the rules once', () => {
+    const expected = renderReport(MANIFESTS);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const readdir = jest.spyOn(require('fs') as typeof fs, 'readdirSync');
+    const runRules = jest.spyOn(rules, 'runRules');
+    const r = run('report', dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(expected);
+    expect(readdir).toHaveBeenCalledTimes(1);
+    expect(runRules).toHaveBeenCalledTimes(1);
+  });
+
+  test('buildReport gives the markdown and the verdict of one run', () => {
+    expect(buildReport(MANIFESTS)).toEqual({ markdown: renderReport(MANIFESTS), passes: false });
+    expect(buildReport(MANIFESTS, { disable: ['image-tag'] }).passes).toBe(true);
+  });
+
+  test.each([
+    [['--default-level', 'strict'], '--default-level "strict" is not a Pod Security level. Fix: use "privileged", "baseline" or "restricted".'],
+    [['--default-namespace=Bad_NS'], '--default-namespace "Bad_NS" is not a namespace name. Fix: use a DNS label such as "default".'],
+    [['--default-version', 'v2.0'], '--default-version: invalid Pod Security version "v2.0"'],
+    [['--disable', 'pdb,pdbs'], '--disable: unknown rule "pdbs". Fix: use one of'],
+  ])('bad option %j is named by its flag, with usage, before any YAML is read', (flag, message) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const readdir = jest.spyOn(require('fs') as typeof fs, 'readdirSync');
+    const r = run('report', path.join(dir, 'missing'), ...flag);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`cdk8s-secure: ${message}`);
+    expect(r.stderr).toContain('Usage: cdk8s-secure report <dir> [options]');
+    expect(readdir).not.toHaveBeenCalled();
   });
 });
 

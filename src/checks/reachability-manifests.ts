@@ -8,7 +8,7 @@
  */
 import { Cidr, cidrFullyExcepted, parseCidr } from './reachability-net';
 import { L4Protocol, MAX_PORT, MIN_PORT, PortSet, isL4Protocol } from './reachability-ports';
-import { LabelMatcher, Labels, compileSelector } from './reachability-selectors';
+import { LabelMatcher, Labels, compileSelector, selectsEverything } from './reachability-selectors';
 import { podTemplateOf } from '../security/pod-security';
 
 export interface ResolvedPort {
@@ -39,6 +39,8 @@ export interface CompiledPolicy {
   readonly id: string;
   readonly namespace: string;
   readonly selects: LabelMatcher;
+  /** spec.podSelector selects every pod of the namespace (`{}` or omitted). */
+  readonly selectsAll: boolean;
   /** Present iff the effective policyTypes include Ingress (then an empty list denies all). */
   readonly ingress?: readonly CompiledRule[];
   /** Present iff the effective policyTypes include Egress. */
@@ -89,14 +91,23 @@ function* flatten(items: readonly unknown[]): Generator<Obj> {
   }
 }
 
-function containerPorts(podSpec: Obj | undefined, where: string, warn: (m: string) => void): ResolvedPort[] {
-  const containers = Array.isArray(podSpec?.containers) ? [...(podSpec!.containers as unknown[])] : [];
-  // Native sidecars (init containers with restartPolicy Always) keep running and serve their ports.
-  for (const init of Array.isArray(podSpec?.initContainers) ? (podSpec!.initContainers as unknown[]) : []) {
+/**
+ * The containers of a pod spec that serve ports: every container, and native sidecars (init
+ * containers with restartPolicy Always), which keep running; other init containers have exited
+ * before the pod is ready. The rules read ports through this too, so that they agree with the model.
+ */
+export function runningContainers(podSpec: unknown): unknown[] {
+  const spec = asRecord(podSpec);
+  const containers = Array.isArray(spec?.containers) ? [...(spec!.containers as unknown[])] : [];
+  for (const init of Array.isArray(spec?.initContainers) ? (spec!.initContainers as unknown[]) : []) {
     if (asRecord(init)?.restartPolicy === 'Always') containers.push(init);
   }
+  return containers;
+}
+
+function containerPorts(podSpec: Obj | undefined, where: string, warn: (m: string) => void): ResolvedPort[] {
   const ports: ResolvedPort[] = [];
-  for (const container of containers) {
+  for (const container of runningContainers(podSpec)) {
     for (const raw of (asRecord(container)?.ports as unknown[] | undefined) ?? []) {
       const p = asRecord(raw);
       const port = Number(p?.containerPort);
@@ -246,6 +257,7 @@ function compilePolicy(obj: Obj, namespace: string, warn: (m: string) => void): 
     id,
     namespace,
     selects,
+    selectsAll: selectsEverything(spec.podSelector),
     ingress: hasIngress ? ingressRules.map((r, i) => compileRule(r, `spec.ingress[${i}]`, 'from', where, warn)) : undefined,
     egress: hasEgress ? egressRules.map((r, i) => compileRule(r, `spec.egress[${i}]`, 'to', where, warn)) : undefined,
   };

@@ -51,6 +51,21 @@ export function compileSelector(selector: unknown, where: string, warn: (message
   return (labels) => checks.every((c) => c(labels));
 }
 
+/**
+ * Whether `selector` compiles to "every pod": absent, or a map with neither matchLabels entries
+ * nor matchExpressions. The same reading as compileSelector, so that a malformed part (say
+ * `matchLabels: "app"`, which selects nothing) never counts as empty.
+ */
+export function selectsEverything(selector: unknown): boolean {
+  if (selector === undefined || selector === null) return true;
+  const sel = asRecord(selector);
+  if (!sel) return false;
+  const labels = sel.matchLabels;
+  const exprs = sel.matchExpressions;
+  return (labels === undefined || labels === null || (asRecord(labels) !== undefined && Object.keys(labels as object).length === 0))
+    && (exprs === undefined || exprs === null || (Array.isArray(exprs) && exprs.length === 0));
+}
+
 function compileExpression(
   expr: Record<string, unknown> | undefined,
   where: string,

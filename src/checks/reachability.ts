@@ -414,6 +414,15 @@ export class NetworkModel {
     return entries;
   }
 
+  /**
+   * The compiled NetworkPolicies of a namespace, so that the rules judge policies (e.g. "is this a
+   * default deny?") on the model's reading of them rather than a second one of the raw JSON.
+   * @internal
+   */
+  _policiesIn(namespace: string): readonly CompiledPolicy[] {
+    return this.policiesByNamespace.get(namespace) ?? [];
+  }
+
   /** Manifest problems found while reading (invalid selectors, CIDRs, ports, ignored rules). */
   warnings(): string[] {
     return [...this.problems];

@@ -113,11 +113,27 @@ export function renderConnectivity(model: NetworkModel): string[] {
   return lines;
 }
 
+/** The report and its verdict, from one run of the rules. */
+export interface Report {
+  /** The Markdown of `renderReport`. */
+  readonly markdown: string;
+  /** Whether every enabled rule passes (`reportPasses`). */
+  readonly passes: boolean;
+}
+
 /**
  * The whole report: a compliance summary from the same rules as the validation plugin, the
  * findings with their fixes, and the connectivity matrix.
  */
 export function renderReport(manifests: readonly unknown[], options: ReportOptions = {}): string {
+  return buildReport(manifests, options).markdown;
+}
+
+/**
+ * `renderReport` and `reportPasses` at once, for callers that need both (the CLI): the rules
+ * run once.
+ */
+export function buildReport(manifests: readonly unknown[], options: ReportOptions = {}): Report {
   const opts = normalizeRuleOptions(options);
   const results = runRules(manifests, options);
   const failing = results.filter((r) => r.failed > 0);
@@ -133,7 +149,7 @@ export function renderReport(manifests: readonly unknown[], options: ReportOptio
     ...renderCompliance(results, disabled),
     ...renderConnectivity(model),
   ];
-  return lines.join('\n').replace(/\n+$/, '\n');
+  return { markdown: lines.join('\n').replace(/\n+$/, '\n'), passes: failing.length === 0 };
 }
 
 /** Whether every enabled rule passes; the CLI's exit status. */

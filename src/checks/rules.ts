@@ -9,7 +9,8 @@
  * at nothing must be visible as such.
  */
 import { Endpoint, NetworkModel } from './reachability';
-import { LabelMatcher, Labels, compileSelector } from './reachability-selectors';
+import { CompiledPolicy, CompiledRule, runningContainers } from './reachability-manifests';
+import { LabelMatcher, Labels, compileSelector, selectsEverything } from './reachability-selectors';
 import { imageProblem } from '../model/validate';
 import { LATEST_POD_SECURITY_MINOR, PodSecurityLevelName, checkPodSecurity, parsePodSecurityVersion, podTemplateOf } from '../security/pod-security';
 
@@ -116,32 +117,50 @@ interface NormalizedOptions {
 
 const LEVELS: readonly PodSecurityLevelName[] = ['privileged', 'baseline', 'restricted'];
 
-/** Checks options and fills in defaults; throws one error naming the bad option and the fix. */
-export function normalizeRuleOptions(options: RuleOptions = {}): NormalizedOptions {
-  const level = options.defaultLevel ?? 'restricted';
-  if (!LEVELS.includes(level)) {
-    throw new Error(`defaultLevel ${JSON.stringify(level)} is not a Pod Security level. Fix: use "privileged", "baseline" or "restricted".`);
-  }
-  const version = options.defaultVersion ?? 'latest';
-  try {
-    parsePodSecurityVersion(version);
-  } catch (e) {
-    throw new Error(`defaultVersion: ${(e as Error).message}`);
-  }
-  const namespace = options.defaultNamespace ?? 'default';
-  if (typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
-    throw new Error(`defaultNamespace ${JSON.stringify(namespace)} is not a namespace name. Fix: use a DNS label such as "default".`);
-  }
-  const disable = options.disable ?? [];
-  if (!Array.isArray(disable)) {
-    throw new Error(`disable must be a list of rule ids (${RULE_IDS.join(', ')}), got ${JSON.stringify(disable)}.`);
-  }
-  for (const id of disable) {
-    if (!(RULE_IDS as readonly unknown[]).includes(id)) {
-      throw new Error(`disable: unknown rule ${JSON.stringify(id)}. Fix: use one of ${RULE_IDS.join(', ')}.`);
+/**
+ * What is wrong with the value of one option, or undefined. `name` is what the message calls the
+ * option: the property by default, a flag for the CLI, which checks each flag as it reads it.
+ */
+export function ruleOptionProblem<K extends keyof RuleOptions>(option: K, value: RuleOptions[K], name: string = option): string | undefined {
+  switch (option) {
+    case 'defaultLevel':
+      if (!LEVELS.includes(value as PodSecurityLevelName)) {
+        return `${name} ${JSON.stringify(value)} is not a Pod Security level. Fix: use "privileged", "baseline" or "restricted".`;
+      }
+      return undefined;
+    case 'defaultVersion':
+      try {
+        parsePodSecurityVersion(value as string);
+        return undefined;
+      } catch (e) {
+        return `${name}: ${(e as Error).message}`;
+      }
+    case 'defaultNamespace':
+      if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+        return `${name} ${JSON.stringify(value)} is not a namespace name. Fix: use a DNS label such as "default".`;
+      }
+      return undefined;
+    default: {
+      if (!Array.isArray(value)) return `${name} must be a list of rule ids (${RULE_IDS.join(', ')}), got ${JSON.stringify(value)}.`;
+      const unknown = value.find((id) => !(RULE_IDS as readonly unknown[]).includes(id));
+      return unknown === undefined ? undefined : `${name}: unknown rule ${JSON.stringify(unknown)}. Fix: use one of ${RULE_IDS.join(', ')}.`;
     }
   }
-  return { defaultLevel: level, defaultVersion: version, defaultNamespace: namespace, disable: new Set(disable as RuleId[]) };
+}
+
+/** Checks options and fills in defaults; throws one error naming the bad option and the fix. */
+export function normalizeRuleOptions(options: RuleOptions = {}): NormalizedOptions {
+  const filled: Required<RuleOptions> = {
+    defaultLevel: options.defaultLevel ?? 'restricted',
+    defaultVersion: options.defaultVersion ?? 'latest',
+    defaultNamespace: options.defaultNamespace ?? 'default',
+    disable: options.disable ?? [],
+  };
+  for (const option of ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable'] as const) {
+    const problem = ruleOptionProblem(option, filled[option]);
+    if (problem) throw new Error(problem);
+  }
+  return { ...filled, disable: new Set(filled.disable as RuleId[]) };
 }
 
 /** Runs every rule not disabled, in `RULES` order. */
@@ -381,37 +400,20 @@ function podSecurity(index: ManifestIndex, opts: NormalizedOptions): RuleResult 
 // ---------------------------------------------------------------------------------------------
 // network-isolation
 
-function isEmptySelector(selector: unknown): boolean {
-  // podSelector is a struct in the API: omitted is the empty selector, which selects every pod.
-  if (selector === undefined || selector === null) return true;
-  const s = asRecord(selector);
-  if (!s) return false;
-  return Object.keys(asRecord(s.matchLabels) ?? {}).length === 0 && asArray(s.matchExpressions).length === 0;
-}
-
 /** A rule with no peers and no ports admits everything in its direction. */
-function isAllowAll(rule: unknown, peerField: 'from' | 'to'): boolean {
-  const r = asRecord(rule);
-  if (!r) return false;
-  return asArray(r[peerField]).length === 0 && asArray(r.ports).length === 0;
+function isAllowAll(rule: CompiledRule): boolean {
+  return rule.anyPeer && rule.fixedPorts.isAll();
 }
 
 /**
  * Selects every pod of its namespace, isolates both directions, and has no rule that lets
  * everything back in. Allow rules (e.g. DNS egress) are fine: the namespace still denies by default.
+ * Judged on the NetworkModel's compiled policy (policyTypes defaulting, malformed parts matching
+ * nothing), so that the rule and the model never read one policy two ways.
  */
-function isDefaultDeny(policy: Entry): boolean {
-  if (policy.ref.kind !== 'NetworkPolicy' || policy.group !== 'networking.k8s.io') return false;
-  const spec = asRecord(policy.obj.spec) ?? {};
-  if (!isEmptySelector(spec.podSelector)) return false;
-  const ingress = asArray(spec.ingress);
-  const egress = asArray(spec.egress);
-  // API defaulting when policyTypes is empty: Ingress always, Egress only with egress rules.
-  const types = asArray(spec.policyTypes).length > 0
-    ? asArray(spec.policyTypes).map(String)
-    : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-  if (!types.includes('Ingress') || !types.includes('Egress')) return false;
-  return !ingress.some((r) => isAllowAll(r, 'from')) && !egress.some((r) => isAllowAll(r, 'to'));
+function isDefaultDeny(policy: CompiledPolicy): boolean {
+  if (!policy.selectsAll || !policy.ingress || !policy.egress) return false;
+  return !policy.ingress.some(isAllowAll) && !policy.egress.some(isAllowAll);
 }
 
 const DEFAULT_DENY_FIX = (ns: string) =>
@@ -460,8 +462,7 @@ function networkIsolation(manifests: readonly unknown[], index: ManifestIndex, o
     });
   }
   for (const [ns, workloads] of namespaces) {
-    const policies = index.entries.filter((e) => e.ref.kind === 'NetworkPolicy' && e.ref.namespace === ns);
-    if (policies.some(isDefaultDeny)) continue;
+    if (model._policiesIn(ns).some(isDefaultDeny)) continue;
     const nsEntry = index.namespaces.get(ns);
     findings.push({
       rule: 'network-isolation',
@@ -492,12 +493,29 @@ function namespaceChoice(spec: Obj, own: string): NamespaceChoice {
 }
 
 function containerPortNames(template: { spec?: any }): string[] {
-  const spec = asRecord(template.spec) ?? {};
-  const containers = [...asArray(spec.containers), ...asArray(spec.initContainers)];
-  return containers.flatMap((c) => asArray(asRecord(c)?.ports).flatMap((p) => {
+  // The ports of running containers only, as the NetworkModel resolves named ports: a plain init
+  // container has exited before Prometheus could scrape it.
+  return runningContainers(template.spec).flatMap((c) => asArray(asRecord(c)?.ports).flatMap((p) => {
     const name = asRecord(p)?.name;
     return typeof name === 'string' ? [name] : [];
   }));
+}
+
+const SELECTOR_FIX = 'write spec.selector as a label selector: matchLabels, a map of label to value, and/or matchExpressions, '
+  + 'a list of {key, operator: In, NotIn, Exists or DoesNotExist, values}';
+
+/**
+ * Compiles the spec.selector of `entry`, turning what compileSelector warns about into findings
+ * on `entry` itself: a malformed selector selects nothing, and saying only "nothing selects the
+ * pods" would hide why.
+ */
+function compileOwnSelector(rule: RuleId, entry: Entry, selector: unknown, findings: Finding[]): { matcher: LabelMatcher; malformed: boolean } {
+  let malformed = false;
+  const matcher = compileSelector(selector, `${describe(entry.ref)} spec.selector`, (message) => {
+    malformed = true;
+    findings.push({ rule, subject: describe(entry.ref), resources: [entry.ref], field: 'spec.selector', message, fix: SELECTOR_FIX });
+  });
+  return { matcher, malformed };
 }
 
 function serviceMonitorPort(index: ManifestIndex): RuleResult {
@@ -509,8 +527,9 @@ function serviceMonitorPort(index: ManifestIndex): RuleResult {
     const subject = describe(m.ref);
     const isService = m.ref.kind === 'ServiceMonitor';
     const where = namespaceChoice(spec, m.ref.namespace!);
-    const ignore = () => undefined;
-    const selector: LabelMatcher = compileSelector(spec.selector ?? {}, `${subject} spec.selector`, ignore);
+    const { matcher: selector, malformed } = compileOwnSelector('service-monitor-port', m, spec.selector ?? {}, findings);
+    // Its finding says why nothing is selected; "selects no Service" and port findings would not.
+    if (malformed) continue;
     const selectorText = JSON.stringify(spec.selector ?? {});
     // Candidates: name and the port names it offers.
     const targets: Array<{ name: string; ports: string[] }> = isService
@@ -585,13 +604,15 @@ function pdb(index: ManifestIndex): RuleResult {
     .map((e) => {
       const selector = asRecord(e.obj.spec)?.selector;
       // A null selector selects no pods; an empty one selects all pods in policy/v1 but none in v1beta1.
-      const empty = selector !== undefined && selector !== null && isEmptySelector(selector);
-      const matcher: LabelMatcher = selector === undefined || selector === null || (empty && e.ref.apiVersion !== 'policy/v1')
-        ? () => false
-        : compileSelector(selector, `${describe(e.ref)} spec.selector`, () => undefined);
-      return { entry: e, matcher };
+      const empty = selector !== undefined && selector !== null && selectsEverything(selector);
+      const { matcher, malformed } = selector === undefined || selector === null || (empty && e.ref.apiVersion !== 'policy/v1')
+        ? { matcher: (() => false) as LabelMatcher, malformed: false }
+        : compileOwnSelector('pdb', e, selector, findings);
+      return { entry: e, matcher, malformed };
     });
-  let checked = 0;
+  const broken = budgets.filter((b) => b.malformed);
+  // A budget with a malformed selector is judged too, so that its finding counts as a failure.
+  let checked = broken.length;
   for (const w of index.workloads) {
     if (!(SCALABLE[w.ref.kind] ?? []).includes(w.group)) continue;
     const spec = asRecord(w.obj.spec) ?? {};
@@ -604,11 +625,13 @@ function pdb(index: ManifestIndex): RuleResult {
     if (covered) continue;
     const how = hpa && hpa.min >= 2 ? `is autoscaled with minReplicas ${hpa.min} (${describe(hpa.ref)})` : `runs ${replicas} replicas`;
     const selector = asRecord(spec.selector)?.matchLabels ? stringMap(spec.selector.matchLabels) : labels;
+    const unreadable = broken.filter((b) => b.entry.ref.namespace === w.ref.namespace).map((b) => describe(b.entry.ref));
     findings.push({
       rule: 'pdb',
       subject: describe(w.ref),
       resources: [w.ref],
-      message: `${how} but no PodDisruptionBudget in namespace "${w.ref.namespace}" selects its pods, so a node drain or cluster upgrade may evict all of them at once`,
+      message: `${how} but no PodDisruptionBudget in namespace "${w.ref.namespace}" selects its pods, so a node drain or cluster upgrade may evict all of them at once`
+        + (unreadable.length > 0 ? ` (${unreadable.join(', ')} has a malformed selector, which selects nothing)` : ''),
       fix: `add a PodDisruptionBudget (policy/v1) in namespace "${w.ref.namespace}" with selector.matchLabels ${JSON.stringify(selector)} and maxUnavailable: 1`,
     });
   }
