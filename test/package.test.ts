@@ -60,6 +60,26 @@ describe('the packed library in a fresh cdk8s project', () => {
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
+  test('every module in the tarball is reached from an entry point: no generated code ships unused', () => {
+    // Entry points: the main and testing entries and the CLI (package.json main, exports, bin).
+    const shipped = new Set(packedFiles.filter((f) => f.startsWith('lib/') && f.endsWith('.js')));
+    const entries = ['lib/index.js', 'lib/testing/index.js', 'lib/cli.js'];
+    const reached = new Set<string>();
+    const queue = [...entries];
+    while (queue.length > 0) {
+      const f = queue.pop()!;
+      if (reached.has(f)) continue;
+      reached.add(f);
+      for (const m of fs.readFileSync(path.join(root, f), 'utf8').matchAll(/require\("(\.[^"]*)"\)/g)) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(f), m[1]));
+        queue.push(shipped.has(`${target}.js`) ? `${target}.js` : `${target}/index.js`);
+      }
+    }
+    expect([...shipped].filter((f) => !reached.has(f)).sort()).toEqual([]);
+    expect(shipped.has('lib/imports/security.istio.io.js') && reached.has('lib/imports/monitoring.coreos.com.js')).toBe(true);
+    expect(packedFiles.some((f) => f.includes('networking.istio.io'))).toBe(false);
+  });
+
   test('cdk8s synth of a consumer app uses the installed package and emits hardened manifests', () => {
     const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'cdk8s-secure', 'package.json'), 'utf8'));
     expect(installed.version).toBe(pkg.version);
