@@ -1,29 +1,53 @@
-// Public API: re-exports only. Modules that also hold helpers for the library's own use are
-// re-exported by name, so those helpers stay out of the API (and out of semver).
+// Public API: every export is named here, so nothing becomes API (and semver) by accident.
+// test/api-names.test.ts compares these names, and the jsii assembly's, with a committed list.
+// Constructs
+export { SecureApp, ServiceType } from './secure-app';
+export type {
+  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceRange, ResourceSettings, SecureAppProps,
+  SecurityContextOptions, SecurityRelaxations, Toleration, WritableDir,
+} from './secure-app';
+export { MonitoredService } from './monitored-service';
+export type { MetricsOptions, MonitoredServiceProps } from './monitored-service';
+export { IsolatedNamespace, RbacSubject } from './isolated-namespace';
+export type { IsolatedNamespaceProps, LimitRangeSettings } from './isolated-namespace';
+export { SinglePassApp } from './single-pass-app';
+
+// Errors
 export { SecureConfigError } from './errors';
-export * from './peer';
+
+// Intents and the values they take
+export { Peer, PeerKind, Protocol } from './peer';
+export type { IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './peer';
 export type { Connection, ConnectionOptions } from './model/connection';
 export { PodSecurityLevel, TARGET_KUBERNETES_VERSION } from './model/placement';
 export type { ContainerLimits, IPlacedWorkload, Placement } from './model/placement';
+export { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './model/settings';
+export type { ClusterSettingsProps, ResolvedClusterSettings } from './model/settings';
+export { Mesh, MeshMode, MtlsMode } from './mesh/mesh';
+export type { MeshOptions, ProxyResources, SidecarMeshOptions } from './mesh/mesh';
 export { EnvValue } from './workload/env';
 export type { EnvValueFromOptions } from './workload/env';
-export * from './workload/files';
-export * from './workload/probe';
-export * from './secure-app';
-export * from './isolated-namespace';
-export type { ResourceFootprint } from './checks/quota';
-export * from './model/settings';
-export * from './mesh/mesh';
-export * from './security/pod-security';
-export * from './checks/reachability';
-export * from './monitored-service';
+export { MountedFiles } from './workload/files';
+export type { MountedFilesOptions } from './workload/files';
+export { Probe } from './workload/probe';
+export type { ProbeOptions } from './workload/probe';
 export type { AlertOptions, AlertingOptions, RequestMetrics } from './monitoring/alerts';
-export * from './single-pass-app';
+export type { ResourceFootprint } from './checks/quota';
+
+// Checks over plain manifests (Node-only: the plugin, the report, the pure check functions)
+export { checkPodSecurity, LATEST_POD_SECURITY_MINOR, parsePodSecurityVersion, POD_SECURITY_CHECKS } from './security/pod-security';
+export type { PodSecurityCheckId, PodSecurityCheckInfo, PodSecurityLevelName, PodSecurityViolation } from './security/pod-security';
+export { Endpoint, NetworkModel } from './checks/reachability';
+export type {
+  AllowedPorts, ClusterDnsLocation, ContainerPortSpec, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions,
+  PortRange, WorkloadPortSummary, WorkloadSummary,
+} from './checks/reachability';
 export {
   RULES, RULE_IDS, runRules,
   checkPodSecurityRule, checkNetworkIsolationRule, checkServiceMonitorPortRule, checkPdbRule, checkImageTagRule,
 } from './checks/rules';
 export type { RuleId, RuleInfo, RuleOptions, ResourceRef, Finding, RuleResult } from './checks/rules';
-export * from './checks/report';
+export { buildReport, renderCompliance, renderConnectivity, renderReport, reportPasses } from './checks/report';
+export type { Report, ReportOptions } from './checks/report';
 export { SecureValidation } from './checks/plugin';
 export type { SecureValidationProperties } from './checks/plugin';
