@@ -3,7 +3,7 @@
 // Constructs
 export { SecureApp, ServiceType } from './secure-app';
 export type {
-  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceRange, ResourceSettings, SecureAppProps,
+  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecureAppProps,
   SecurityContextOptions, SecurityRelaxations, Toleration, WritableDir,
 } from './secure-app';
 export { MonitoredService } from './monitored-service';
@@ -13,30 +13,31 @@ export type { IsolatedNamespaceProps, LimitRangeSettings } from './isolated-name
 export { SinglePassApp } from './single-pass-app';
 
 // Errors
-export { SecureConfigError } from './errors';
+export { SecureConfigError } from './core/errors';
 
 // Intents and the values they take
-export { Peer, PeerKind, Protocol } from './peer';
-export type { IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './peer';
+export { Peer, PeerKind, Protocol } from './model/peer';
+export type { IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './model/peer';
 export type { Connection, ConnectionOptions } from './model/connection';
+export type { ResourceRange } from './model/resources';
 export { PodSecurityLevel, TARGET_KUBERNETES_VERSION } from './model/placement';
 export type { ContainerLimits, IPlacedWorkload, Placement } from './model/placement';
 export { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './model/settings';
 export type { ClusterSettingsProps, ResolvedClusterSettings } from './model/settings';
-export { Mesh, MeshMode, MtlsMode } from './mesh/mesh';
-export type { MeshOptions, ProxyResources, SidecarMeshOptions } from './mesh/mesh';
-export { EnvValue } from './workload/env';
-export type { EnvValueFromOptions } from './workload/env';
-export { MountedFiles } from './workload/files';
-export type { MountedFilesOptions } from './workload/files';
-export { Probe } from './workload/probe';
-export type { ProbeOptions } from './workload/probe';
-export type { AlertOptions, AlertingOptions, RequestMetrics } from './monitoring/alerts';
-export type { ResourceFootprint } from './checks/quota';
+export { Mesh, MeshMode, MtlsMode } from './model/mesh';
+export type { MeshOptions, ProxyResources, SidecarMeshOptions } from './model/mesh';
+export { EnvValue } from './model/env';
+export type { EnvValueFromOptions } from './model/env';
+export { MountedFiles } from './model/files';
+export type { MountedFilesOptions } from './model/files';
+export { Probe } from './model/probe';
+export type { ProbeOptions } from './model/probe';
+export type { AlertOptions, AlertingOptions, RequestMetrics } from './model/alerting';
+export type { ResourceFootprint } from './model/quota';
 
 // Checks over plain manifests (Node-only: the plugin, the report, the pure check functions)
-export { checkPodSecurity, LATEST_POD_SECURITY_MINOR, parsePodSecurityVersion, POD_SECURITY_CHECKS } from './security/pod-security';
-export type { PodSecurityCheckId, PodSecurityCheckInfo, PodSecurityLevelName, PodSecurityViolation } from './security/pod-security';
+export { checkPodSecurity, LATEST_POD_SECURITY_MINOR, parsePodSecurityVersion, POD_SECURITY_CHECKS } from './checks/pod-security';
+export type { PodSecurityCheckId, PodSecurityCheckInfo, PodSecurityLevelName, PodSecurityViolation } from './checks/pod-security';
 export { Endpoint, NetworkModel } from './checks/reachability';
 export type {
   AllowedPorts, ClusterDnsLocation, ContainerPortSpec, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions,

@@ -1,14 +1,14 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { quotaProblems } from './checks/quota';
-import { childPath, throwIfProblems } from './errors';
+import { quotaProblems } from './model/quota';
+import { childPath, throwIfProblems } from './core/errors';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
-import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './model/validate';
-import { dnsEgressRule } from './network/network-policy';
-import { IPeer, PeerInfo, PeerKind } from './peer';
-import { parsePodSecurityVersion } from './security/pod-security';
+import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
+import { dnsEgressRule } from './render/network/network-policy';
+import { IPeer, PeerInfo, PeerKind } from './model/peer';
+import { parsePodSecurityVersion } from './checks/pod-security';
 import { PeerAuthentication } from './imports/security.istio.io';
-import { Mesh } from './mesh/mesh';
+import { Mesh } from './model/mesh';
 import { ClusterSettings } from './model/settings';
 
 /** Who a RoleBinding grants a role to. */

@@ -1,26 +1,28 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { childPath, SecureConfigError, throwIfProblems } from './errors';
+import { childPath, SecureConfigError, throwIfProblems } from './core/errors';
 import { connect, Connection, ConnectionOptions, sameConnection } from './model/connection';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
-import { ResourceFootprint } from './checks/quota';
+import { ResourceFootprint } from './model/quota';
 import {
   checkCapability, checkDnsLabel, checkDnsSubdomain, checkImage, checkLabels, checkPortName, checkPortNumber,
   checkQuantity, checkResourceRange, addQuantities,
-} from './model/validate';
-import { workloadPolicySpec } from './network/network-policy';
-import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './peer';
+} from './core/validate';
+import { workloadPolicySpec } from './render/network/network-policy';
+import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './model/peer';
 import { AuthorizationPolicy } from './imports/security.istio.io';
-import { authorizationPolicy } from './mesh/authorization';
-import { ISTIO_INIT, ISTIO_PROXY_UID, withInjectedContainers } from './mesh/injection';
-import { Mesh, MeshMode } from './mesh/mesh';
-import { meshPolicyRules, protocolFromName } from './mesh/network';
+import { authorizationPolicy } from './render/mesh/authorization';
+import { ISTIO_INIT, ISTIO_PROXY_UID } from './core/constants';
+import { withInjectedContainers } from './render/mesh/injection';
+import { Mesh, MeshMode, protocolFromName } from './model/mesh';
+import { meshHoles } from './model/holes';
+import type { ResourceRange } from './model/resources';
 import { ClusterSettings } from './model/settings';
-import { checkPodSecurity } from './security/pod-security';
-import { PodTemplateSpec, probedPorts, renderPodTemplate, writableVolumeName } from './security/pod-template';
-import { checkEnv, EnvValue } from './workload/env';
-import { MountedFiles } from './workload/files';
-import { Probe } from './workload/probe';
+import { checkPodSecurity } from './checks/pod-security';
+import { PodTemplateSpec, probedPorts, renderPodTemplate, writableVolumeName } from './render/pod/pod-template';
+import { checkEnv, EnvValue } from './model/env';
+import { MountedFiles } from './model/files';
+import { Probe } from './model/probe';
 
 /** How the app's Service is exposed. */
 export enum ServiceType {
@@ -59,20 +61,6 @@ export interface ContainerPort {
    * @default true
    */
   readonly exposeOnService?: boolean;
-}
-
-/** A request and a limit for one resource. */
-export interface ResourceRange {
-  /**
-   * What the scheduler reserves.
-   * @default - see `ResourceSettings`
-   */
-  readonly request?: string;
-  /**
-   * What the container may use at most (cgroup limit).
-   * @default - see `ResourceSettings`
-   */
-  readonly limit?: string;
 }
 
 /** Requests and limits of the app container. */
@@ -684,7 +672,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
 
   private renderNetworkPolicy(): any {
     const settings = ClusterSettings.of(this);
-    return workloadPolicySpec(this, this.connections, settings, meshPolicyRules(this.mesh, settings, probedPorts(this.podSpec)));
+    return workloadPolicySpec(this, this.connections, settings, meshHoles(this.mesh, settings, probedPorts(this.podSpec)));
   }
 
   private renderAuthorizationPolicy(): { spec: any; problems: string[] } | undefined {

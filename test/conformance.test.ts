@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { buildPlatform } from '../examples/platform';
 import { checkPodSecurity, Endpoint } from '../src';
-import { podTemplateOf } from '../src/security/pod-security';
+import { podTemplateOf } from '../src/checks/pod-security';
 import { installMatchers, stableSnapshot } from '../src/testing';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ClusterSettings, IsolatedNamespace, Mesh, MonitoredService, MonitoredServiceProps, MtlsMode, SecureApp } from '../src';
-import * as alerts from '../src/monitoring/alerts';
+import * as alerts from '../src/render/monitoring/alerts';
 import { all, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/api:3.1.0';

@@ -75,7 +75,10 @@ describe('the packed library in a fresh cdk8s project', () => {
         queue.push(shipped.has(`${target}.js`) ? `${target}.js` : `${target}/index.js`);
       }
     }
-    expect([...shipped].filter((f) => !reached.has(f)).sort()).toEqual([]);
+    // A module of types only compiles to an empty one that nothing requires (its import is erased).
+    const typesOnly = (f: string) => fs.readFileSync(path.join(root, f), 'utf8')
+      .replace(/"use strict";|Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);|\/\/.*$/gm, '').trim() === '';
+    expect([...shipped].filter((f) => !reached.has(f) && !typesOnly(f)).sort()).toEqual([]);
     expect(shipped.has('lib/imports/security.istio.io.js') && reached.has('lib/imports/monitoring.coreos.com.js')).toBe(true);
     expect(packedFiles.some((f) => f.includes('networking.istio.io'))).toBe(false);
   });

@@ -8,7 +8,7 @@ import {
   Finding, RuleResult, checkImageTagRule, checkNetworkIsolationRule, checkPdbRule, checkPodSecurityRule,
   checkServiceMonitorPortRule, runRules, unpinnedImageProblem,
 } from '../src/checks/rules';
-import { checkImage } from '../src/model/validate';
+import { checkImage } from '../src/core/validate';
 
 // The CLI's package exports only `cdk8s-cli/plugins`; the types live under lib/ (TypeScript's
 // node10 resolution does not read `exports`).

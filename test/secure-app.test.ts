@@ -1,7 +1,7 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvValue, MountedFiles, Peer, Probe, Protocol, SecureApp, ServiceType } from '../src';
-import * as podSecurity from '../src/security/pod-security';
+import * as podSecurity from '../src/checks/pod-security';
 import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';

@@ -6,10 +6,10 @@
  * Anything the API server would reject is reported as a warning and compiled to "matches
  * nothing", so a malformed rule can never widen what the model allows.
  */
-import { Cidr, cidrFullyExcepted, parseCidr } from './reachability-net';
+import { Cidr, cidrFullyExcepted, parseCidr } from '../core/net';
 import { L4Protocol, MAX_PORT, MIN_PORT, PortSet, isL4Protocol } from './reachability-ports';
 import { LabelMatcher, Labels, compileSelector, selectsEverything } from './reachability-selectors';
-import { podTemplateOf } from '../security/pod-security';
+import { podTemplateOf } from './pod-security';
 
 export interface ResolvedPort {
   readonly name?: string;

@@ -12,7 +12,7 @@
  * - hostNetwork pods, node traffic and loopback, which NetworkPolicy does not govern.
  * - Non-core policy APIs (Calico, Cilium, Istio AuthorizationPolicy).
  */
-import { IpAddress, cidrContains, parseIp } from './reachability-net';
+import { IpAddress, cidrContains, parseIp } from '../core/net';
 import { L4Protocol, PortSet, isL4Protocol } from './reachability-ports';
 import { Labels } from './reachability-selectors';
 import {
@@ -24,8 +24,8 @@ import {
   parseManifests,
 } from './reachability-manifests';
 import { CLUSTER_SETTINGS_DEFAULTS } from '../model/settings';
-import { checkPortNumber } from '../model/validate';
-import { NAMESPACE_NAME_LABEL } from '../network/network-policy';
+import { checkPortNumber } from '../core/validate';
+import { NAMESPACE_NAME_LABEL } from '../core/constants';
 
 /** A container port, for pods that are not in the manifests (`Endpoint.pods`). */
 export interface ContainerPortSpec {

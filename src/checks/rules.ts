@@ -11,8 +11,8 @@
 import { Endpoint, NetworkModel } from './reachability';
 import { CompiledPolicy, CompiledRule, runningContainers } from './reachability-manifests';
 import { LabelMatcher, Labels, compileSelector, selectsEverything } from './reachability-selectors';
-import { imageProblem } from '../model/validate';
-import { LATEST_POD_SECURITY_MINOR, PodSecurityLevelName, checkPodSecurity, parsePodSecurityVersion, podTemplateOf } from '../security/pod-security';
+import { imageProblem } from '../core/validate';
+import { LATEST_POD_SECURITY_MINOR, PodSecurityLevelName, checkPodSecurity, parsePodSecurityVersion, podTemplateOf } from './pod-security';
 
 export type RuleId = 'pod-security' | 'network-isolation' | 'service-monitor-port' | 'pdb' | 'image-tag';
 

@@ -1,36 +1,9 @@
-import { SecureConfigError } from '../errors';
-import { IPeer, PeerInfo, Protocol } from '../peer';
-import { checkPortNumber } from './validate';
+import { SecureConfigError } from '../core/errors';
+import { MeshMode } from './mesh';
+import { Connection, ConnectionOptions, IPeer, PeerInfo, Protocol } from './peer';
+import { checkPortNumber } from '../core/validate';
 
-/** Options for `allowFrom` / `allowTo`. */
-export interface ConnectionOptions {
-  /**
-   * The destination's container port (never a Service port).
-   * @default - the destination app's main container port
-   */
-  readonly port?: number;
-  /**
-   * Protocol.
-   * @default - the protocol of the destination's port, or TCP
-   */
-  readonly protocol?: Protocol;
-}
-
-/**
- * One declared intent: `from` may open connections to `to` on `port`. Recorded once on each
- * workload involved; the network and mesh renderers each derive their objects from it, so
- * `a.allowTo(b)` and `b.allowFrom(a)` are the same record.
- */
-export interface Connection {
-  /** Source. */
-  readonly from: PeerInfo;
-  /** Destination. */
-  readonly to: PeerInfo;
-  /** Destination container port. */
-  readonly port: number;
-  /** Protocol. */
-  readonly protocol: Protocol;
-}
+export type { Connection, ConnectionOptions } from './peer';
 
 function peerKey(p: PeerInfo): string {
   return `${p.kind}:${p.namespace ?? ''}:${JSON.stringify(p.podLabels ?? {})}:${p.cidr ?? ''}:${(p.except ?? []).join(',')}`;
@@ -84,4 +57,9 @@ export function connect(callerPath: string, fromPeer: IPeer, toPeer: IPeer, opti
   from.workload?.recordConnection(connection);
   if (to.workload !== from.workload) to.workload?.recordConnection(connection);
   return connection;
+}
+
+/** Whether a connection between two workloads rides HBONE (either end ambient, both meshed). */
+export function usesHbone(c: Connection): boolean {
+  return !!c.from.mesh && !!c.to.mesh && (c.from.mesh === MeshMode.AMBIENT || c.to.mesh === MeshMode.AMBIENT);
 }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { throwIfProblems } from '../errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels } from './validate';
+import { throwIfProblems } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/validate';
 
 /** Facts about the cluster, set once per app. Defaults match a stock Istio and kube-prometheus-stack. */
 export interface ClusterSettingsProps {

@@ -1,6 +1,6 @@
-import { Connection } from '../model/connection';
-import { PeerInfo, PeerKind } from '../peer';
-import { MeshMode, MtlsMode } from './mesh';
+import { Connection } from '../../model/connection';
+import { PeerInfo, PeerKind } from '../../model/peer';
+import { MtlsMode } from '../../model/mesh';
 
 /** An Istio AuthorizationPolicy source, or undefined when the peer has no mesh identity. */
 export function meshSource(peer: PeerInfo, trustDomain: string): any | undefined {
@@ -57,16 +57,4 @@ export function authorizationPolicy(self: MeshSubject, connections: Connection[]
     },
     problems,
   };
-}
-
-/** Istio's HBONE tunnel port: ambient traffic between pods arrives on it. */
-export const HBONE_PORT = 15008;
-/** istiod's xDS and certificate port (TLS). */
-export const ISTIOD_XDS_PORT = 15012;
-/** Source address kubelet probes get in ambient mode (SNAT by the Istio CNI). */
-export const AMBIENT_PROBE_SOURCE = '169.254.7.127/32';
-
-/** Whether a connection between two workloads rides HBONE (either end ambient, both meshed). */
-export function usesHbone(c: Connection): boolean {
-  return !!c.from.mesh && !!c.to.mesh && (c.from.mesh === MeshMode.AMBIENT || c.to.mesh === MeshMode.AMBIENT);
 }

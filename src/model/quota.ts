@@ -1,4 +1,4 @@
-import { parseQuantity } from '../model/validate';
+import { parseQuantity } from '../core/validate';
 
 /** What one workload may claim from its namespace at its largest (for quota checks). */
 export interface ResourceFootprint {

@@ -1,7 +1,5 @@
-import { Mesh, MeshMode } from './mesh';
-
-/** The UID and GID Istio's proxy runs as; traffic from this UID bypasses capture. */
-export const ISTIO_PROXY_UID = 1337;
+import { ISTIO_INIT, ISTIO_PROXY_UID } from '../../core/constants';
+import { Mesh, MeshMode } from '../../model/mesh';
 
 // Security contexts as Istio's injection template writes them (istio/istio
 // manifests/charts/istio-control/istio-discovery/files/injection-template.yaml).
@@ -25,7 +23,6 @@ const INIT_WITHOUT_CNI_SECURITY_CONTEXT = {
 };
 
 /** Name of the init container that programs iptables when the Istio CNI plugin is absent. */
-export const ISTIO_INIT = 'istio-init';
 
 /**
  * The pod as the API server sees it after Istio's webhook has injected its containers: that is

@@ -1,9 +1,8 @@
 import { Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import { checkCidr, checkDnsLabel, checkLabels, cidrWithin } from './model/validate';
-import { SecureConfigError } from './errors';
-import { Connection } from './model/connection';
-import { MeshMode } from './mesh/mesh';
+import { checkCidr, checkDnsLabel, checkLabels, cidrWithin } from '../core/validate';
+import { SecureConfigError } from '../core/errors';
+import { MeshMode } from './mesh';
 
 /** Network protocols a port can use. */
 export enum Protocol {
@@ -104,6 +103,36 @@ export interface IWorkload extends IPeer {
   readonly ports: WorkloadPort[];
   /** Records a connection that involves this workload (either end). */
   recordConnection(connection: Connection): void;
+}
+
+/** Options for `allowFrom` / `allowTo`. */
+export interface ConnectionOptions {
+  /**
+   * The destination's container port (never a Service port).
+   * @default - the destination app's main container port
+   */
+  readonly port?: number;
+  /**
+   * Protocol.
+   * @default - the protocol of the destination's port, or TCP
+   */
+  readonly protocol?: Protocol;
+}
+
+/**
+ * One declared intent: `from` may open connections to `to` on `port`. Recorded once on each
+ * workload involved; the network and mesh renderers each derive their objects from it, so
+ * `a.allowTo(b)` and `b.allowFrom(a)` are the same record.
+ */
+export interface Connection {
+  /** Source. */
+  readonly from: PeerInfo;
+  /** Destination. */
+  readonly to: PeerInfo;
+  /** Destination container port. */
+  readonly port: number;
+  /** Protocol. */
+  readonly protocol: Protocol;
 }
 
 const METADATA_CIDR_V4 = '169.254.169.254/32';

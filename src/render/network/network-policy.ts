@@ -1,9 +1,7 @@
-import { HBONE_PORT, usesHbone } from '../mesh/authorization';
-import { Connection } from '../model/connection';
-import { PeerInfo, PeerKind } from '../peer';
-
-/** The label the API server puts on every Namespace: the one reliable way to select by name. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+import { HBONE_PORT, NAMESPACE_NAME_LABEL } from '../../core/constants';
+import { Connection, usesHbone } from '../../model/connection';
+import type { Hole, HolePeer, Holes } from '../../model/holes';
+import { PeerInfo, PeerKind } from '../../model/peer';
 
 /**
  * Pods with `podLabels` in the namespace named `namespace`, as one NetworkPolicy peer: both
@@ -63,7 +61,7 @@ export function workloadPolicySpec(
   self: { namespace?: string; selector: { [key: string]: string }; path: string },
   connections: Connection[],
   dns: DnsLocation,
-  extra: { ingress?: PolicyRule[]; egress?: PolicyRule[] } = {},
+  holes: Holes,
 ): any {
   const ingress = new RuleSet(self.namespace);
   const egress = new RuleSet(self.namespace);
@@ -82,9 +80,18 @@ export function workloadPolicySpec(
   return {
     podSelector: { matchLabels: { ...self.selector } },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: [...ingress.rules(), ...(extra.ingress ?? [])].map((r) => ({ from: r.peers, ports: r.ports })),
-    egress: [dnsEgressRule(dns), ...[...egress.rules(), ...(extra.egress ?? [])].map((r) => ({ to: r.peers, ports: r.ports }))],
+    ingress: [...ingress.rules(), ...holes.ingress.map(holeRule)].map((r) => ({ from: r.peers, ports: r.ports })),
+    egress: [dnsEgressRule(dns), ...[...egress.rules(), ...holes.egress.map(holeRule)].map((r) => ({ to: r.peers, ports: r.ports }))],
   };
+}
+
+/** A hole's peer: always by namespace, since a hole's peer never shares the workload's namespace by design. */
+function renderHolePeer(peer: HolePeer): any {
+  return peer.kind === 'ipBlock' ? { ipBlock: { cidr: peer.cidr } } : podsInNamespace(peer.namespace, peer.podLabels);
+}
+
+function holeRule(hole: Hole): PolicyRule {
+  return { peers: [renderHolePeer(hole.peer)], ports: hole.ports.map((p) => ({ protocol: p.protocol, port: p.port })) };
 }
 
 /** Groups ports by rendered peer so each peer appears once per direction. */

@@ -1,7 +1,7 @@
-import { EnvValue } from '../workload/env';
-import { MountedFiles } from '../workload/files';
-import { Probe } from '../workload/probe';
-import { WorkloadPort } from '../peer';
+import { EnvValue } from '../../model/env';
+import { MountedFiles } from '../../model/files';
+import { Probe } from '../../model/probe';
+import { WorkloadPort } from '../../model/peer';
 
 /** The pod-level identity and hardening that a pod template is rendered from. */
 export interface PodTemplateSpec {

@@ -1,4 +1,4 @@
-import { RequestMetrics } from './alerts';
+import type { RequestMetrics } from '../../model/alerting';
 import { serviceQueries } from './queries';
 
 /** What a dashboard shows. */

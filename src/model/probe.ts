@@ -1,4 +1,4 @@
-import { checkPortNumber } from '../model/validate';
+import { checkPortNumber } from '../core/validate';
 
 /** Timing of a probe. */
 export interface ProbeOptions {

@@ -10,7 +10,7 @@
  * violation per offending field, so each carries the exact path and value to fix. Pass/fail is
  * the same: a pod gets at least one violation exactly when some upstream check forbids it.
  */
-import type { PodSecurityCheckId, PodSecurityViolation } from './pod-security';
+import type { PodSecurityCheckId, PodSecurityViolation } from './pod-security-types';
 
 type Obj = Record<string, any>;
 type Level = 'baseline' | 'restricted';

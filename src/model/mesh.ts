@@ -1,5 +1,5 @@
-import type { ResourceRange } from '../secure-app';
-import { checkLabels, checkResourceRange } from '../model/validate';
+import type { ResourceRange } from './resources';
+import { checkLabels, checkResourceRange } from '../core/validate';
 
 /** How workloads join the Istio mesh. */
 export enum MeshMode {
@@ -130,4 +130,18 @@ export class Mesh {
       'sidecar.istio.io/proxyMemoryLimit': r.limits.memory,
     };
   }
+}
+
+// Istio's protocol selection by port-name prefix (`<protocol>[-<suffix>]`), longest first so
+// `grpc-web-x` is grpc-web, not grpc.
+const ISTIO_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'mongo', 'mysql', 'redis', 'tcp', 'tls', 'udp']
+  .sort((a, b) => b.length - a.length);
+
+/**
+ * The `appProtocol` a meshed Service port gets when none was given: the protocol its name
+ * announces, else its transport (`tcp` is always correct on the wire for a TCP port; name the
+ * port `http…` or set appProtocol to get HTTP features).
+ */
+export function protocolFromName(portName: string, protocol: string = 'TCP'): string {
+  return ISTIO_PROTOCOLS.find((p) => portName === p || portName.startsWith(`${p}-`)) ?? protocol.toLowerCase();
 }

@@ -1,4 +1,4 @@
-import type { RequestMetrics } from './alerts';
+import type { RequestMetrics } from '../../model/alerting';
 
 /** Requests that count as errors when `errorMatchers` is not given. */
 export const DEFAULT_ERROR_MATCHERS = 'code=~"5.."';

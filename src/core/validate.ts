@@ -1,4 +1,4 @@
-import { parseCidr } from '../checks/reachability-net';
+import { parseCidr } from './net';
 
 /**
  * Input checks as pure functions: each returns `undefined` when the value is fine, or a sentence

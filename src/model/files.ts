@@ -1,4 +1,4 @@
-import { checkDnsSubdomain } from '../model/validate';
+import { checkDnsSubdomain } from '../core/validate';
 
 /** Options for mounted files. */
 export interface MountedFilesOptions {
