@@ -6,7 +6,7 @@ import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_
 import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
 import { dnsEgressRule } from './render/network/network-policy';
 import { IPeer, PeerInfo, PeerKind } from './model/peer';
-import { parsePodSecurityVersion } from './checks/pod-security';
+import { podSecurityMinor } from './checks/pod-security';
 import { PeerAuthentication } from './imports/security.istio.io';
 import { Mesh } from './model/mesh';
 import { ClusterSettings } from './model/settings';
@@ -212,14 +212,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
       defaultLimit: { ...DEFAULT_LIMITS.defaultLimit, ...props.limitRange?.defaultLimit },
       max: { ...DEFAULT_LIMITS.max, ...props.limitRange?.max },
     };
-    const versionProblem = (what: string, v: string) => {
-      try {
-        parsePodSecurityVersion(v);
-        return undefined;
-      } catch {
-        return `${what} "${v}" is not a Pod Security version. Fix: use "latest" or "v1.<minor>", e.g. "${TARGET_KUBERNETES_VERSION}".`;
-      }
-    };
+    const versionProblem = (what: string, v: string) => podSecurityMinor(v) !== undefined ? undefined
+      : `${what} "${v}" is not a Pod Security version. Fix: use "latest" or "v1.<minor>", e.g. "${TARGET_KUBERNETES_VERSION}".`;
     const levelProblem = (what: string, v: string | undefined) => v === undefined || LEVELS.includes(v) ? undefined
       : `${what} "${v}" is not a Pod Security level. Fix: use PodSecurityLevel.RESTRICTED, BASELINE or PRIVILEGED.`;
     throwIfProblems(path, [

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { childPath, SecureConfigError, throwIfProblems } from './core/errors';
-import { connect, Connection, ConnectionOptions, sameConnection } from './model/connection';
+import { childPath, SecureConfigError } from './core/errors';
+import { Connection, ConnectionOptions, resolveConnection, sameConnection } from './model/connection';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
 import { ResourceFootprint } from './model/quota';
 import {
@@ -481,7 +481,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     const path = childPath(scope, id);
     const placement = placementOf(scope);
-    const spec = SecureApp.normalize(path, id, props, placement);
+    const { problems, spec } = SecureApp.normalize(id, props, placement);
+    if (!spec) throw new SecureConfigError(path, problems);
     super(scope, id);
     this.path = path;
     this.placement = placement;
@@ -588,7 +589,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
    * egress there. Never isolates a peer that is not a SecureApp.
    */
   public allowFrom(peer: IPeer, options: ConnectionOptions = {}): void {
-    connect(this.path, peer, this, options);
+    this.connect(peer, this, options);
   }
 
   /**
@@ -596,7 +597,15 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
    * Same manifests as `peer.allowFrom(this)`.
    */
   public allowTo(peer: IPeer, options: ConnectionOptions = {}): void {
-    connect(this.path, this, peer, options);
+    this.connect(this, peer, options);
+  }
+
+  /** Records the connection on every workload involved, or fails naming this app's path. */
+  private connect(from: IPeer, to: IPeer, options: ConnectionOptions): void {
+    const { connection, problem } = resolveConnection(from, to, options);
+    if (!connection) throw new SecureConfigError(this.path, [problem!]);
+    connection.from.workload?.recordConnection(connection);
+    if (connection.to.workload !== connection.from.workload) connection.to.workload?.recordConnection(connection);
   }
 
   /** The connections this app is part of, in declaration order. */
@@ -702,23 +711,17 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     return out;
   }
 
-  /** Checks and defaults the props into plain data; throws one error listing every problem. */
   /**
    * The problems SecureApp itself finds with `props`, without building anything: subclasses that
    * check props of their own report both in one error.
    * @internal
    */
   public static _inputProblems(scope: Construct, id: string, props: SecureAppProps): string[] {
-    try {
-      SecureApp.normalize(childPath(scope, id), id, props, placementOf(scope));
-      return [];
-    } catch (e) {
-      if (e instanceof SecureConfigError) return e.problems;
-      throw e;
-    }
+    return SecureApp.normalize(id, props, placementOf(scope)).problems;
   }
 
-  private static normalize(path: string, id: string, props: SecureAppProps, placement: Placement) {
+  /** Checks and defaults the props into plain data: every problem, or the spec when there is none. */
+  private static normalize(id: string, props: SecureAppProps, placement: Placement) {
     const problems: Array<string | undefined> = [];
     const p = props ?? ({} as SecureAppProps);
     problems.push(checkImage('image', p.image));
@@ -819,7 +822,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     if (p.serviceType !== undefined && p.serviceType !== ServiceType.CLUSTER_IP && ports.length === 0) {
       problems.push(`serviceType ${p.serviceType} needs a port to expose. Fix: set port, or drop serviceType.`);
     }
-    throwIfProblems(path, problems);
+    const found = problems.filter((x): x is string => x !== undefined);
+    if (found.length > 0) return { problems: found, spec: undefined };
 
     const uid = sc.runAsUser ?? DEFAULT_UID;
     const pod: Omit<PodTemplateSpec, 'labels' | 'selector' | 'serviceAccountName'> = {
@@ -859,6 +863,6 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     const meshOptOutLabels: { [key: string]: string } | undefined = placement.mesh && p.mesh === false
       ? (placement.mesh.mode === MeshMode.SIDECAR ? { 'sidecar.istio.io/inject': 'false' } : { 'istio.io/dataplane-mode': 'none' })
       : undefined;
-    return { pod, ports, servicePorts, replicas, replicated: pod.replicated, meshed, meshOptOutLabels };
+    return { problems: found, spec: { pod, ports, servicePorts, replicas, replicated: pod.replicated, meshed, meshOptOutLabels } };
   }
 }

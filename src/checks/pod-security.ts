@@ -47,16 +47,22 @@ export const LATEST_POD_SECURITY_MINOR = 37;
 // the bare '1.<minor>' form is accepted too because people write it in code.
 const VERSION_RE = /^v?1\.(0|[1-9][0-9]{0,8})$/;
 
-/** version: 'latest', 'v1.N' or '1.N'. Returns the minor (LATEST_POD_SECURITY_MINOR for 'latest'). */
-export function parsePodSecurityVersion(v: string): number {
+/** The minor of a version ('latest', 'v1.N' or '1.N'), or undefined when it is not one. */
+export function podSecurityMinor(v: string): number | undefined {
   if (v === 'latest') return LATEST_POD_SECURITY_MINOR;
   const m = typeof v === 'string' ? VERSION_RE.exec(v) : null;
-  if (m === null) {
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** version: 'latest', 'v1.N' or '1.N'. Returns the minor (LATEST_POD_SECURITY_MINOR for 'latest'). */
+export function parsePodSecurityVersion(v: string): number {
+  const minor = podSecurityMinor(v);
+  if (minor === undefined) {
     throw new Error(
       `invalid Pod Security version ${JSON.stringify(v)}: expected "latest" or "v1.<minor>" (for example "v1.${LATEST_POD_SECURITY_MINOR}")`,
     );
   }
-  return Number(m[1]);
+  return minor;
 }
 
 /**

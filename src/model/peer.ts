@@ -1,7 +1,6 @@
 import { Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { checkCidr, checkDnsLabel, checkLabels, cidrWithin } from '../core/validate';
-import { SecureConfigError } from '../core/errors';
 import { MeshMode } from './mesh';
 
 /** Network protocols a port can use. */
@@ -157,21 +156,30 @@ function meshOf(options: PeerMeshOptions): { mesh?: MeshMode; serviceAccountName
   return { mesh: meshed ? MeshMode.SIDECAR : undefined, serviceAccountName: options.serviceAccount };
 }
 
+// A Peer made from bad input carries its problem instead of throwing: the construct it is given
+// to (allowFrom / allowTo) reports it with its own path, in one SecureConfigError.
+const PROBLEMS = new WeakMap<PeerInfo, string>();
+
+/** What is wrong with the input a peer was made from, if anything. */
+export function peerProblemOf(info: PeerInfo): string | undefined {
+  return PROBLEMS.get(info);
+}
+
 /** Peers that are not workloads of this library. */
 export class Peer implements IPeer {
   /** Every pod in namespace `name`. */
   public static namespace(name: string, options: PeerMeshOptions = {}): Peer {
-    Peer.check(checkDnsLabel('Peer.namespace name', name) ?? Peer.checkMesh(options));
-    return new Peer({ kind: PeerKind.NAMESPACE, namespace: name, description: `namespace ${name}`, ...meshOf(options) });
+    const problem = checkDnsLabel('Peer.namespace name', name) ?? Peer.checkMesh(options);
+    return new Peer({ kind: PeerKind.NAMESPACE, namespace: name, description: `namespace ${name}`, ...meshOf(options) }, problem);
   }
 
   /** Pods carrying all of `labels` in namespace `namespace`. */
   public static pods(namespace: string, labels: { [key: string]: string }, options: PeerMeshOptions = {}): Peer {
-    Peer.check(checkDnsLabel('Peer.pods namespace', namespace) ?? checkLabels('Peer.pods label', labels)
+    const problem = checkDnsLabel('Peer.pods namespace', namespace) ?? checkLabels('Peer.pods label', labels)
       ?? (Object.keys(labels).length === 0 ? 'Peer.pods needs at least one label. Fix: pass the labels of the pods, or use Peer.namespace() for all pods of the namespace.' : undefined)
-      ?? Peer.checkMesh(options));
+      ?? Peer.checkMesh(options);
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-    return new Peer({ kind: PeerKind.PODS, namespace, podLabels: { ...labels }, description: `pods ${shown} in ${namespace}`, ...meshOf(options) });
+    return new Peer({ kind: PeerKind.PODS, namespace, podLabels: { ...labels }, description: `pods ${shown} in ${namespace}`, ...meshOf(options) }, problem);
   }
 
   /**
@@ -182,11 +190,12 @@ export class Peer implements IPeer {
   public static fromCdk8sPlus(workload: kplus.IPodSelector, options: PeerMeshOptions = {}): Peer {
     const selector = workload.toPodSelectorConfig().labelSelector._toKube();
     const where = `Peer.fromCdk8sPlus(${workload.node.path})`;
-    if (selector.matchExpressions?.length) {
-      Peer.check(`${where} selects pods with label expressions, which this library does not translate. Fix: select the pods by labels with Peer.pods(namespace, labels).`);
-    }
     const namespace = (workload as any).metadata?.namespace ?? Chart.of(workload).namespace ?? 'default';
-    return Peer.pods(namespace, { ...selector.matchLabels }, options);
+    const peer = Peer.pods(namespace, { ...selector.matchLabels }, options);
+    if (selector.matchExpressions?.length) {
+      PROBLEMS.set(peer.info, `${where} selects pods with label expressions, which this library does not translate. Fix: select the pods by labels with Peer.pods(namespace, labels).`);
+    }
+    return peer;
   }
 
   /**
@@ -194,24 +203,19 @@ export class Peer implements IPeer {
    * (169.254.169.254/32), which hands out node credentials to any pod that can reach it.
    */
   public static ipBlock(cidr: string, except: string[] = []): Peer {
-    Peer.check(checkCidr('Peer.ipBlock cidr', cidr));
-    for (const e of except) {
-      Peer.check(checkCidr('Peer.ipBlock except', e)
-        ?? (cidrWithin(cidr, e) ? undefined : `Peer.ipBlock except "${e}" is not inside "${cidr}". Fix: list only blocks within the cidr.`));
-    }
+    const problem = checkCidr('Peer.ipBlock cidr', cidr) ?? except.map((e) => checkCidr('Peer.ipBlock except', e)
+      ?? (cidrWithin(cidr, e) ? undefined : `Peer.ipBlock except "${e}" is not inside "${cidr}". Fix: list only blocks within the cidr.`)).find((p) => p !== undefined);
     const all = cidr === '0.0.0.0/0' && !except.includes(METADATA_CIDR_V4) ? [...except, METADATA_CIDR_V4] : [...except];
-    return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` });
+    return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` }, problem);
   }
 
   private static checkMesh(options: PeerMeshOptions): string | undefined {
     return options.serviceAccount !== undefined ? checkDnsLabel('serviceAccount', options.serviceAccount) : undefined;
   }
 
-  private static check(problem: string | undefined): void {
-    if (problem) throw new SecureConfigError('Peer', [problem]);
+  private constructor(private readonly info: PeerInfo, problem?: string) {
+    if (problem !== undefined) PROBLEMS.set(info, problem);
   }
-
-  private constructor(private readonly info: PeerInfo) {}
 
   public toPeerInfo(): PeerInfo {
     return this.info;
