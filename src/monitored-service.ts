@@ -137,7 +137,7 @@ export class MonitoredService extends SecureApp {
     this.allowFrom(Peer.pods(settings.prometheusNamespace, settings.prometheusPodLabels,
       settings.prometheusInMesh ? { serviceAccount: settings.prometheusServiceAccount } : {}), { port: this.metricsPort.port });
     if (plan.plainTextScrape) {
-      this.permissivePorts.push(this.metricsPort.port);
+      this._intents.allowPlainText(this.metricsPort.port);
       this.metricsPeerAuthentication = new PeerAuthentication(this, 'MetricsPeerAuthentication', {
         metadata: { name: `${this.name}-metrics`, namespace: this.namespace, labels: this.labels },
         spec: {

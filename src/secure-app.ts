@@ -1,17 +1,18 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { childPath, SecureConfigError } from './core/errors';
-import { Connection, ConnectionOptions, resolveConnection, sameConnection } from './model/connection';
+import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
+import { WorkloadIntents } from './model/intents';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
 import { ResourceFootprint } from './model/quota';
 import {
   checkCapability, checkDnsLabel, checkDnsSubdomain, checkImage, checkLabels, checkPortName, checkPortNumber,
   checkQuantity, checkResourceRange, addQuantities,
 } from './core/validate';
-import { workloadPolicySpec } from './render/network/network-policy';
+import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
 import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './model/peer';
 import { AuthorizationPolicy } from './imports/security.istio.io';
-import { authorizationPolicy } from './render/mesh/authorization';
+import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { ISTIO_INIT, ISTIO_PROXY_UID } from './core/constants';
 import { withInjectedContainers } from './render/mesh/injection';
 import { Mesh, MeshMode, protocolFromName } from './model/mesh';
@@ -465,18 +466,17 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   /** The mesh the app's pods are in, if any. */
   public readonly mesh?: Mesh;
 
-  /** Container ports excepted from STRICT mTLS (by a port-level PeerAuthentication). */
-  protected readonly permissivePorts: number[] = [];
+  /**
+   * Every hole in this app's isolation: connections, plain-text ports, holes that are not
+   * connections. The network and mesh renderers read only this.
+   * @internal
+   */
+  public readonly _intents: WorkloadIntents;
   private readonly podSpec: PodTemplateSpec;
   private readonly maxReplicas: number;
   private readonly serviceType?: ServiceType;
-  private readonly connections: Connection[] = [];
   private peerInfo?: PeerInfo;
-  // Bumped by every new connection; the mesh checks are cached per revision because cdk8s runs
-  // validations once per chart and resolves each object separately.
-  private revision = 0;
   private podSecurityChecked?: string[];
-  private meshChecked?: { revision: number; problems: string[] };
 
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     const path = childPath(scope, id);
@@ -508,6 +508,14 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     this.maxReplicas = props.autoscaling?.maxReplicas ?? spec.replicas;
     this.serviceType = spec.servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
     this.placement.members?.push(this);
+    this._intents = new WorkloadIntents({
+      workload: this,
+      namespace: this.namespace,
+      selector: this.selector,
+      mtls: this.mesh?.mtls,
+      allowIntraNamespace: placement.allowIntraNamespace,
+      holes: () => meshHoles(this.mesh, ClusterSettings.of(this), probedPorts(this.podSpec)),
+    });
 
     const metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
@@ -610,13 +618,11 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
 
   /** The connections this app is part of, in declaration order. */
   public get declaredConnections(): Connection[] {
-    return [...this.connections];
+    return [...this._intents.connections];
   }
 
   public recordConnection(connection: Connection): void {
-    if (this.connections.some((c) => sameConnection(c, connection))) return;
-    this.connections.push(connection);
-    this.revision++;
+    this._intents.add(connection);
   }
 
   public toPeerInfo(): PeerInfo {
@@ -669,25 +675,21 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   private violations(): string[] {
     this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh));
     if (!this.mesh) return this.podSecurityChecked;
-    if (this.meshChecked?.revision !== this.revision) {
-      this.meshChecked = { revision: this.revision, problems: this.renderAuthorizationPolicy()?.problems ?? [] };
-    }
-    return [...this.podSecurityChecked, ...this.meshChecked.problems];
+    const meshProblems = this._intents.memo('authorization-problems', () => this.renderAuthorizationPolicy()?.problems ?? []);
+    return [...this.podSecurityChecked, ...meshProblems];
   }
 
   private renderPodTemplate(): any {
     return renderPodTemplate(this.podSpec);
   }
 
-  private renderNetworkPolicy(): any {
-    const settings = ClusterSettings.of(this);
-    return workloadPolicySpec(this, this.connections, settings, meshHoles(this.mesh, settings, probedPorts(this.podSpec)));
+  private renderNetworkPolicy(): NetworkPolicySpec {
+    return workloadPolicySpec(this._intents, ClusterSettings.of(this));
   }
 
-  private renderAuthorizationPolicy(): { spec: any; problems: string[] } | undefined {
+  private renderAuthorizationPolicy(): { spec: AuthorizationPolicySpec; problems: string[] } | undefined {
     if (!this.mesh) return undefined;
-    const self = { path: this.path, namespace: this.namespace, selector: this.selector, mtls: this.mesh.mtls, permissivePorts: this.permissivePorts, allowIntraNamespace: this.placement.allowIntraNamespace };
-    return authorizationPolicy(self, this.connections, ClusterSettings.of(this).trustDomain);
+    return authorizationPolicy(this._intents, ClusterSettings.of(this).trustDomain);
   }
 
   /** Pod Security violations of the pod as admitted (with injected containers), as messages. */

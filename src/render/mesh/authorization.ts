@@ -1,9 +1,30 @@
-import { Connection } from '../../model/connection';
+import type { WorkloadIntents } from '../../model/intents';
 import { PeerInfo, PeerKind } from '../../model/peer';
 import { MtlsMode } from '../../model/mesh';
 
+/** An Istio AuthorizationPolicy `source`. */
+export interface MeshSource {
+  readonly principals?: readonly string[];
+  readonly namespaces?: readonly string[];
+  readonly ipBlocks?: readonly (string | undefined)[];
+  readonly notIpBlocks?: readonly string[];
+}
+
+/** One rule of an AuthorizationPolicy. */
+export interface AuthorizationRule {
+  readonly from?: ReadonlyArray<{ readonly source: MeshSource }>;
+  readonly to?: ReadonlyArray<{ readonly operation: { readonly ports: readonly string[] } }>;
+}
+
+/** The spec of a workload's ALLOW AuthorizationPolicy, as written. */
+export interface AuthorizationPolicySpec {
+  readonly selector: { readonly matchLabels: { readonly [key: string]: string } };
+  readonly action: 'ALLOW';
+  readonly rules?: readonly AuthorizationRule[];
+}
+
 /** An Istio AuthorizationPolicy source, or undefined when the peer has no mesh identity. */
-export function meshSource(peer: PeerInfo, trustDomain: string): any | undefined {
+export function meshSource(peer: PeerInfo, trustDomain: string): MeshSource | undefined {
   if (!peer.mesh) return undefined;
   if (peer.serviceAccountName) {
     return { principals: [`${trustDomain}/ns/${peer.namespace ?? 'default'}/sa/${peer.serviceAccountName}`] };
@@ -11,28 +32,16 @@ export function meshSource(peer: PeerInfo, trustDomain: string): any | undefined
   return { namespaces: [peer.namespace ?? 'default'] };
 }
 
-/** What the mesh layer needs to know about the workload it renders a policy for. */
-export interface MeshSubject {
-  readonly path: string;
-  readonly namespace?: string;
-  readonly selector: { [key: string]: string };
-  readonly mtls: MtlsMode;
-  /** Ports with a port-level PERMISSIVE exception: plain-text peers are admitted there by port. */
-  readonly permissivePorts?: number[];
-  /** The namespace lets all its pods reach each other, on any port. */
-  readonly allowIntraNamespace?: boolean;
-}
-
 /**
  * The ALLOW AuthorizationPolicy of a meshed workload, from the same connections as its
  * NetworkPolicy: one rule per source identity with its destination (container) ports. No
  * connection means no rule, which Istio reads as "allow nothing".
  */
-export function authorizationPolicy(self: MeshSubject, connections: Connection[], trustDomain: string): { spec: any; problems: string[] } {
+export function authorizationPolicy(self: WorkloadIntents, trustDomain: string): { spec: AuthorizationPolicySpec; problems: string[] } {
   const problems: string[] = [];
-  const rules = new Map<string, { from?: any[]; ports: string[] }>();
-  for (const c of connections) {
-    if (c.to.workload?.path !== self.path) continue;
+  const rules = new Map<string, { from?: Array<{ source: MeshSource }>; ports: string[] }>();
+  for (const c of self.connections) {
+    if (!self.isInbound(c)) continue;
     let source = meshSource(c.from, trustDomain);
     if (!source && self.mtls === MtlsMode.STRICT && !self.permissivePorts?.includes(c.port)) {
       problems.push(`${c.from.description} has no mesh identity, and STRICT mTLS in namespace "${self.namespace ?? 'default'}" refuses its plain-text connections to port ${c.port}. Fix: put the peer in the mesh (an IsolatedNamespace with \`mesh\`, or Peer.namespace/Peer.pods with { meshed: true } or { serviceAccount }), or use mtls: MtlsMode.PERMISSIVE while migrating.`);
@@ -46,9 +55,9 @@ export function authorizationPolicy(self: MeshSubject, connections: Connection[]
     if (!rule.ports.includes(String(c.port))) rule.ports.push(String(c.port));
     rules.set(key, rule);
   }
-  const rendered = [...rules.values()].map((r) => ({ from: r.from, to: [{ operation: { ports: r.ports } }] }));
+  const rendered: AuthorizationRule[] = [...rules.values()].map((r) => ({ from: r.from, to: [{ operation: { ports: r.ports } }] }));
   // Mirrors the namespace's allow-same-namespace NetworkPolicy: any port, from its own pods.
-  if (self.allowIntraNamespace) rendered.push({ from: [{ source: { namespaces: [self.namespace ?? 'default'] } }] } as any);
+  if (self.allowIntraNamespace) rendered.push({ from: [{ source: { namespaces: [self.namespace ?? 'default'] } }] });
   return {
     spec: {
       selector: { matchLabels: { ...self.selector } },

@@ -1,13 +1,35 @@
 import { HBONE_PORT, NAMESPACE_NAME_LABEL } from '../../core/constants';
-import { Connection, usesHbone } from '../../model/connection';
-import type { Hole, HolePeer, Holes } from '../../model/holes';
+import { usesHbone } from '../../model/connection';
+import type { Hole, HolePeer } from '../../model/holes';
+import type { WorkloadIntents } from '../../model/intents';
 import { PeerInfo, PeerKind } from '../../model/peer';
+
+/** A NetworkPolicy peer (`from` / `to` entry). */
+export interface NetworkPolicyPeer {
+  readonly podSelector?: { readonly matchLabels: { readonly [key: string]: string } };
+  readonly namespaceSelector?: { readonly matchLabels: { readonly [key: string]: string | undefined } };
+  readonly ipBlock?: { readonly cidr?: string; readonly except?: readonly string[] };
+}
+
+/** A NetworkPolicy port. */
+export interface NetworkPolicyPort {
+  readonly protocol: string;
+  readonly port: number;
+}
+
+/** The spec of a workload's NetworkPolicy, as written. */
+export interface NetworkPolicySpec {
+  readonly podSelector: { readonly matchLabels: { readonly [key: string]: string } };
+  readonly policyTypes: readonly string[];
+  readonly ingress: ReadonlyArray<{ readonly from: readonly NetworkPolicyPeer[]; readonly ports: readonly NetworkPolicyPort[] }>;
+  readonly egress: ReadonlyArray<{ readonly to: readonly NetworkPolicyPeer[]; readonly ports: readonly NetworkPolicyPort[] }>;
+}
 
 /**
  * Pods with `podLabels` in the namespace named `namespace`, as one NetworkPolicy peer: both
  * selectors in one peer mean AND (two peers would mean OR and admit the whole namespace).
  */
-export function podsInNamespace(namespace: string, podLabels: { [key: string]: string }): any {
+export function podsInNamespace(namespace: string, podLabels: { readonly [key: string]: string }): NetworkPolicyPeer {
   return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: { ...podLabels } } };
 }
 
@@ -18,7 +40,7 @@ export interface DnsLocation {
 }
 
 /** Egress to the cluster DNS pods only, on UDP and TCP 53 (TCP for truncated answers). */
-export function dnsEgressRule(dns: DnsLocation): any {
+export function dnsEgressRule(dns: DnsLocation): { to: NetworkPolicyPeer[]; ports: NetworkPolicyPort[] } {
   return {
     to: [podsInNamespace(dns.dnsNamespace, dns.dnsPodLabels)],
     ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
@@ -30,7 +52,7 @@ export function dnsEgressRule(dns: DnsLocation): any {
  * namespace are selected by podSelector alone; anything else by namespace name AND pod labels in
  * one peer (two peers would mean OR and admit the whole namespace).
  */
-export function renderNetworkPeer(peer: PeerInfo, policyNamespace: string | undefined): any {
+export function renderNetworkPeer(peer: PeerInfo, policyNamespace: string | undefined): NetworkPolicyPeer {
   switch (peer.kind) {
     case PeerKind.IP_BLOCK:
       return { ipBlock: { cidr: peer.cidr, except: peer.except } };
@@ -47,9 +69,9 @@ export function renderNetworkPeer(peer: PeerInfo, policyNamespace: string | unde
 /** A hole that is not a recorded connection (mesh control plane, scrapes): a peer and its ports. */
 export interface PolicyRule {
   /** The peers, as NetworkPolicy peers (already rendered). */
-  readonly peers: any[];
+  readonly peers: NetworkPolicyPeer[];
   /** Ports as NetworkPolicy ports. */
-  readonly ports: Array<{ protocol: string; port: number }>;
+  readonly ports: NetworkPolicyPort[];
 }
 
 /**
@@ -57,28 +79,24 @@ export interface PolicyRule {
  * written out), DNS egress, then one rule per peer with all of that peer's ports, in the order
  * the intents were declared.
  */
-export function workloadPolicySpec(
-  self: { namespace?: string; selector: { [key: string]: string }; path: string },
-  connections: Connection[],
-  dns: DnsLocation,
-  holes: Holes,
-): any {
-  const ingress = new RuleSet(self.namespace);
-  const egress = new RuleSet(self.namespace);
-  for (const c of connections) {
+export function workloadPolicySpec(intents: WorkloadIntents, dns: DnsLocation): NetworkPolicySpec {
+  const ingress = new RuleSet(intents.namespace);
+  const egress = new RuleSet(intents.namespace);
+  for (const c of intents.connections) {
     // Ambient traffic between meshed pods is tunnelled to the destination on the HBONE port.
     const hbone = usesHbone(c);
-    if (c.to.workload?.path === self.path) {
+    if (intents.isInbound(c)) {
       ingress.add(c.from, c.port, c.protocol);
       if (hbone) ingress.add(c.from, HBONE_PORT, 'TCP');
     }
-    if (c.from.workload?.path === self.path) {
+    if (intents.isOutbound(c)) {
       egress.add(c.to, c.port, c.protocol);
       if (hbone) egress.add(c.to, HBONE_PORT, 'TCP');
     }
   }
+  const holes = intents.holes();
   return {
-    podSelector: { matchLabels: { ...self.selector } },
+    podSelector: { matchLabels: { ...intents.selector } },
     policyTypes: ['Ingress', 'Egress'],
     ingress: [...ingress.rules(), ...holes.ingress.map(holeRule)].map((r) => ({ from: r.peers, ports: r.ports })),
     egress: [dnsEgressRule(dns), ...[...egress.rules(), ...holes.egress.map(holeRule)].map((r) => ({ to: r.peers, ports: r.ports }))],
@@ -86,7 +104,7 @@ export function workloadPolicySpec(
 }
 
 /** A hole's peer: always by namespace, since a hole's peer never shares the workload's namespace by design. */
-function renderHolePeer(peer: HolePeer): any {
+function renderHolePeer(peer: HolePeer): NetworkPolicyPeer {
   return peer.kind === 'ipBlock' ? { ipBlock: { cidr: peer.cidr } } : podsInNamespace(peer.namespace, peer.podLabels);
 }
 
@@ -96,7 +114,7 @@ function holeRule(hole: Hole): PolicyRule {
 
 /** Groups ports by rendered peer so each peer appears once per direction. */
 class RuleSet {
-  private readonly byPeer = new Map<string, { peer: any; ports: Array<{ protocol: string; port: number }> }>();
+  private readonly byPeer = new Map<string, { peer: NetworkPolicyPeer; ports: NetworkPolicyPort[] }>();
 
   constructor(private readonly namespace: string | undefined) {}
 
