@@ -1,11 +1,12 @@
 // Public API: every export is named here, so nothing becomes API (and semver) by accident.
 // test/api-names.test.ts compares these names, and the jsii assembly's, with a committed list.
 // Constructs
-export { SecureApp, ServiceType } from './secure-app';
+export { SecureApp } from './secure-app';
+export { ServiceType } from './model/workload-options';
 export type {
-  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecureAppProps,
-  SecurityContextOptions, SecurityRelaxations, Toleration, WritableDir,
-} from './secure-app';
+  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecureAppProps, SecurityContextOptions,
+  SecurityRelaxations, Toleration, WritableDir,
+} from './model/workload-options';
 export { MonitoredService } from './monitored-service';
 export type { MetricsOptions, MonitoredServiceProps } from './monitored-service';
 export { IsolatedNamespace, RbacSubject } from './isolated-namespace';

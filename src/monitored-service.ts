@@ -14,7 +14,9 @@ import { alertingProblems, alertRules } from './render/monitoring/alerts';
 import { goldenSignalsDashboard } from './render/monitoring/dashboard';
 import { checkDuration, parseDuration } from './core/duration';
 import { Peer, Protocol, WorkloadPort } from './model/peer';
-import { DEFAULT_PORT_NAME, SecureApp, SecureAppProps } from './secure-app';
+import { DEFAULT_PORT_NAME } from './core/defaults';
+import type { SecureAppProps } from './model/workload-options';
+import { SecureApp } from './secure-app';
 
 /** Where and how Prometheus scrapes the app. */
 export interface MetricsOptions {

@@ -1,3 +1,4 @@
+import { DEFAULT_PROXY_RESOURCES } from '../core/defaults';
 import type { ResourceRange } from './resources';
 import { checkLabels, checkResourceRange } from '../core/validate';
 
@@ -98,8 +99,8 @@ export class Mesh {
     this.revision = options.revision;
     this.scrapeProxyMetrics = mode === MeshMode.SIDECAR && (options.scrapeProxyMetrics ?? false);
     this.proxyResources = {
-      requests: { cpu: options.proxyCpu?.request ?? '100m', memory: options.proxyMemory?.request ?? '128Mi' },
-      limits: { cpu: options.proxyCpu?.limit ?? '500m', memory: options.proxyMemory?.limit ?? '256Mi' },
+      requests: { cpu: options.proxyCpu?.request ?? DEFAULT_PROXY_RESOURCES.cpu.request, memory: options.proxyMemory?.request ?? DEFAULT_PROXY_RESOURCES.memory.request },
+      limits: { cpu: options.proxyCpu?.limit ?? DEFAULT_PROXY_RESOURCES.cpu.limit, memory: options.proxyMemory?.limit ?? DEFAULT_PROXY_RESOURCES.memory.limit },
     };
   }
 

@@ -1,146 +1,54 @@
-import { EnvValue } from '../../model/env';
-import { MountedFiles } from '../../model/files';
-import { Probe } from '../../model/probe';
-import { WorkloadPort } from '../../model/peer';
+import type { AppContainer } from './container';
+import type { KubeLabels, KubePodTemplate } from './kube';
+import type { Scheduling } from './scheduling';
+import type { PodSecurity } from './security';
+import type { PodVolumes } from './volumes';
 
-/** The pod-level identity and hardening that a pod template is rendered from. */
-export interface PodTemplateSpec {
-  readonly labels: { [key: string]: string };
-  readonly selector: { [key: string]: string };
-  readonly annotations?: { [key: string]: string };
+/** The parts of a pod template, for every workload kind (Deployment today; the kind renders the rest). */
+export interface PodTemplateOptions {
+  /** Labels of every pod (the selector's labels among them). */
+  readonly labels: KubeLabels;
+  /** The labels that select the workload's pods. */
+  readonly selector: KubeLabels;
+  /** Pod annotations. */
+  readonly annotations?: KubeLabels;
+  /** The pods' ServiceAccount. */
   readonly serviceAccountName: string;
-  readonly containerName: string;
-  readonly image: string;
-  readonly command?: string[];
-  readonly args?: string[];
-  readonly env: { [name: string]: EnvValue };
-  readonly ports: WorkloadPort[];
-  readonly files: MountedFiles[];
-  readonly writableDirs: Array<{ path: string; sizeLimit: string }>;
-  readonly resources: { requests: { [k: string]: string }; limits: { [k: string]: string } };
-  readonly readiness?: Probe;
-  readonly liveness?: Probe;
-  readonly runAsUser: number;
-  readonly runAsGroup: number;
-  readonly fsGroup: number;
-  readonly addCapabilities: string[];
-  readonly allowPrivilegeEscalation: boolean;
-  readonly privileged: boolean;
-  readonly readOnlyRootFilesystem: boolean;
-  readonly seccompUnconfined: boolean;
-  readonly hostNetwork: boolean;
-  readonly hostPID: boolean;
-  readonly hostIPC: boolean;
-  readonly automountServiceAccountToken: boolean;
+  readonly container: AppContainer;
+  readonly security: PodSecurity;
+  readonly volumes: PodVolumes;
+  readonly scheduling: Scheduling;
+  /** Whether more than one pod runs at a time, so the pods spread over nodes and zones. */
   readonly replicated: boolean;
-  readonly tolerations?: any[];
-  readonly nodeSelector?: { [key: string]: string };
-  readonly nodeAffinity?: any[];
-  readonly priorityClassName?: string;
-  readonly runtimeClassName?: string;
-  readonly hostUsers?: boolean;
-}
-
-const READINESS_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10 };
-const LIVENESS_DEFAULTS = { initialDelaySeconds: 10, periodSeconds: 20 };
-
-/** Turns a `{ path: 'x' }` writable dir into a valid, stable volume name. */
-export function writableVolumeName(path: string): string {
-  const s = `rw${path}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
-  return s.slice(0, 63).replace(/-+$/, '');
-}
-
-/** The probe a slot gets: the user's, else a TCP check of the main port; none on a port-less worker. */
-function probeOrDefault(p: Probe | undefined, mainPort: number | undefined): Probe | undefined {
-  return p ?? (mainPort !== undefined ? Probe.tcpSocket() : undefined);
-}
-
-/** The ports the kubelet probes, so the network layer admits exactly those. */
-export function probedPorts(s: Pick<PodTemplateSpec, 'readiness' | 'liveness' | 'ports'>): number[] {
-  const mainPort = s.ports[0]?.port;
-  const ports = [s.readiness, s.liveness].map((p) => probeOrDefault(p, mainPort)?.targetPort(mainPort));
-  return [...new Set(ports.filter((port): port is number => port !== undefined))];
 }
 
 /**
- * The pod template every SecureApp emits: restricted Pod Security by construction, with each
- * relaxation visible as a field the synth-time check then judges.
+ * The pod template every workload of this library emits: restricted Pod Security by
+ * construction, with each relaxation visible as a field the synth-time check then judges.
+ * Built from typed parts that carry their own defaults, problems and rendering.
  */
-export function renderPodTemplate(s: PodTemplateSpec): any {
-  const mainPort = s.ports[0]?.port;
-  const probe = (p: Probe | undefined, defaults: object) => probeOrDefault(p, mainPort)?.render(mainPort, defaults);
-  const spreadSelector = { matchLabels: { ...s.selector } };
-  const container = {
-    name: s.containerName,
-    image: s.image,
-    // Pinned images make Always cheap (a digest check) and stop nodes serving stale or
-    // pre-pulled images to pods that lack pull rights.
-    imagePullPolicy: 'Always',
-    command: s.command,
-    args: s.args,
-    env: Object.keys(s.env).length ? Object.entries(s.env).map(([name, v]) => v.render(name)) : undefined,
-    ports: s.ports.length ? s.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) : undefined,
-    resources: { requests: { ...s.resources.requests }, limits: { ...s.resources.limits } },
-    readinessProbe: probe(s.readiness, READINESS_DEFAULTS),
-    livenessProbe: probe(s.liveness, LIVENESS_DEFAULTS),
-    securityContext: {
-      allowPrivilegeEscalation: s.allowPrivilegeEscalation,
-      privileged: s.privileged,
-      readOnlyRootFilesystem: s.readOnlyRootFilesystem,
-      runAsNonRoot: true,
-      runAsUser: s.runAsUser,
-      runAsGroup: s.runAsGroup,
-      // cdk8s-plus-27 can only emit CAP_-prefixed names, which Pod Security rejects: written here.
-      capabilities: { drop: ['ALL'], add: s.addCapabilities.length ? [...s.addCapabilities] : undefined },
-    },
-    volumeMounts: [
-      ...s.writableDirs.map((d) => ({ name: writableVolumeName(d.path), mountPath: d.path })),
-      ...s.files.map((f) => f.mount()),
-    ],
-  };
-  return {
-    metadata: { labels: { ...s.labels }, annotations: s.annotations && Object.keys(s.annotations).length ? { ...s.annotations } : undefined },
-    spec: {
-      serviceAccountName: s.serviceAccountName,
-      automountServiceAccountToken: s.automountServiceAccountToken,
-      // Service env vars leak the names and addresses of every Service in the namespace.
-      enableServiceLinks: false,
-      hostNetwork: s.hostNetwork || undefined,
-      hostPID: s.hostPID || undefined,
-      hostIPC: s.hostIPC || undefined,
-      hostUsers: s.hostUsers,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: s.runAsUser,
-        runAsGroup: s.runAsGroup,
-        fsGroup: s.fsGroup,
-        seccompProfile: { type: s.seccompUnconfined ? 'Unconfined' : 'RuntimeDefault' },
+export class PodTemplate {
+  constructor(private readonly o: PodTemplateOptions) {}
+
+  public get container(): AppContainer {
+    return this.o.container;
+  }
+
+  /** @internal */
+  public _toKube(): KubePodTemplate {
+    const { labels, annotations, security } = this.o;
+    return {
+      metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
+      spec: {
+        serviceAccountName: this.o.serviceAccountName,
+        automountServiceAccountToken: security.automountServiceAccountToken,
+        // Service env vars leak the names and addresses of every Service in the namespace.
+        enableServiceLinks: false,
+        ...security._toPodKube(),
+        containers: [this.o.container._toKube()],
+        volumes: this.o.volumes._toVolumes(),
+        ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
       },
-      containers: [container],
-      volumes: [
-        // Size-limited so a runaway writer is evicted instead of filling the node's disk.
-        ...s.writableDirs.map((d) => ({ name: writableVolumeName(d.path), emptyDir: { sizeLimit: d.sizeLimit } })),
-        ...s.files.map((f) => f.volume()),
-      ],
-      tolerations: s.tolerations?.length ? s.tolerations : undefined,
-      nodeSelector: s.nodeSelector && Object.keys(s.nodeSelector).length ? { ...s.nodeSelector } : undefined,
-      affinity: s.replicated || s.nodeAffinity?.length ? {
-        nodeAffinity: s.nodeAffinity?.length
-          ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: s.nodeAffinity }] } }
-          : undefined,
-        podAntiAffinity: s.replicated ? {
-          preferredDuringSchedulingIgnoredDuringExecution: [{
-            weight: 100,
-            podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: spreadSelector },
-          }],
-        } : undefined,
-      } : undefined,
-      // ScheduleAnyway: spread when the cluster can, never leave pods pending because it cannot.
-      topologySpreadConstraints: s.replicated ? ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-        maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: spreadSelector,
-      })) : undefined,
-      priorityClassName: s.priorityClassName,
-      runtimeClassName: s.runtimeClassName,
-    },
-  };
+    };
+  }
 }
