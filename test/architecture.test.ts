@@ -117,6 +117,19 @@ test('core imports nothing else in src, model holds no ApiObjects, and no render
   expect(bad).toEqual([]);
 });
 
+// src/checks/rules.ts is being reworked on another branch (the rules issue); it is split there
+// rather than here, so the two changes do not collide. Remove it from this list once it is.
+const LONG_FILES_ELSEWHERE = ['checks/rules.ts'];
+
+test('no hand-written module is over 500 lines', () => {
+  const long = [...graph.keys()]
+    .filter((f) => layerOf(f) !== 'imports' && !LONG_FILES_ELSEWHERE.includes(f))
+    .map((f) => [f, fs.readFileSync(path.join(SRC, f), 'utf-8').split('\n').length] as const)
+    .filter(([, n]) => n > 500);
+  expect(long).toEqual([]);
+  expect(graph.has('secure-app.ts')).toBe(true);
+});
+
 test('the rules catch what they are for', () => {
   expect(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]))).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   expect(layerOf('core/errors.ts')).toBe('core');
