@@ -297,7 +297,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   }
 
   /** Pod Security violations of the pod as admitted (with injected containers), as messages. */
-  private podSecurityViolations(pod: any): string[] {
+  private podSecurityViolations(pod: KubePodTemplate): string[] {
     const { podSecurityLevel: level, podSecurityVersions: versions, namespace } = this.placement;
     const seen = new Set<string>();
     const out: string[] = [];

@@ -22,14 +22,17 @@ const INIT_WITHOUT_CNI_SECURITY_CONTEXT = {
   runAsUser: 0,
 };
 
-/** Name of the init container that programs iptables when the Istio CNI plugin is absent. */
-
 /**
  * The pod as the API server sees it after Istio's webhook has injected its containers: that is
  * what Pod Security Admission judges, so the synth-time check must judge it too. Ambient mode
  * injects nothing.
  */
-export function withInjectedContainers(podTemplate: any, mesh: Mesh | undefined): any {
+/** A pod template, as far as injection reads it. */
+export interface InjectablePod {
+  readonly spec: { readonly initContainers?: readonly object[]; readonly containers: readonly object[] };
+}
+
+export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, mesh: Mesh | undefined): T {
   if (!mesh || mesh.mode !== MeshMode.SIDECAR) return podTemplate;
   const init = mesh.istioCni
     ? { name: 'istio-validation', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT }

@@ -111,7 +111,15 @@ export function alertingProblems(o: AlertingOptions, alertPrefix: string, runboo
  * namespace and job (its own metrics) or by deployment and pod-name prefix (kube-state-metrics),
  * so they never match another app.
  */
-export function alertRules(t: AlertTarget, o: AlertingOptions, runbookBaseUrl: string | undefined): any[] {
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly [name: string]: string };
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+}
+
+export function alertRules(t: AlertTarget, o: AlertingOptions, runbookBaseUrl: string | undefined): AlertRule[] {
   // errorRate and latency are emitted only with the request metrics they read (emittedAlerts).
   const { sel, pods, errorRatio, latency, quantileName } = serviceQueries(t, o.requestMetrics);
   const texts: Record<AlertKey, { expr: (n: number) => string; summary: string; description: (n: number) => string }> = {

@@ -17,7 +17,7 @@ export interface DashboardTarget {
  * request metrics (when named), saturation from cAdvisor, availability from `up` and
  * kube-state-metrics. Plain JSON model, schemaVersion 39, for the kube-prometheus-stack sidecar.
  */
-export function goldenSignalsDashboard(t: DashboardTarget): any {
+export function goldenSignalsDashboard(t: DashboardTarget) {
   const q = serviceQueries(t, t.requestMetrics);
   // The app's container only: the charts are about the app, not the sidecar beside it.
   const pods = `${q.pods}, container="${t.container}"`;
