@@ -9,11 +9,11 @@
  * - Pod Security Admission (Go, test/psa built on upstream k8s.io/pod-security-admission): every
  *   pod template at restricted, at the enforce-version of its namespace and at latest.
  */
+import { Yaml } from 'cdk8s';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { podTemplateOf } from '../../src';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -70,12 +70,23 @@ const OFFLINE_ENV = {
   LOG_LEVEL: 'WARNING',
 };
 
-/** Writes `manifests` as one multi-document YAML file in a fresh temporary folder; returns the file. */
+/**
+ * Writes `manifests` as one multi-document YAML file in a fresh temporary folder, the way
+ * `cdk8s synth` writes dist/ (YAML 1.1, so a label value `y` is quoted); returns the file.
+ */
 export function writeManifests(manifests: any[], name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-judges-'));
   const file = path.join(dir, `${name}.k8s.yaml`);
-  fs.writeFileSync(file, manifests.map((m) => YAML.stringify(m)).join('---\n'));
+  fs.writeFileSync(file, Yaml.stringify(...manifests));
   return file;
+}
+
+function parseJson(judge: string, out: string): any {
+  try {
+    return JSON.parse(out);
+  } catch {
+    throw new Error(`${judge} did not print JSON:\n${out.slice(0, 4000)}`);
+  }
 }
 
 // ---------------------------------------------------------------- kube-score
@@ -93,7 +104,7 @@ export function kubeScore(files: string[]): JudgeFinding[] {
   const out = run(path.join(TOOLS, 'bin', 'kube-score'), [
     'score', '--output-format', 'json', '--kubernetes-version', 'v1.36', ...files,
   ], undefined, [0, 1]);
-  const scored: any[] = JSON.parse(out);
+  const scored: any[] = parseJson('kube-score', out);
   const findings: JudgeFinding[] = [];
   for (const obj of scored) {
     const ref = objectRef({ kind: obj.type_meta.kind, metadata: obj.object_meta });
@@ -117,7 +128,7 @@ export function checkov(files: string[]): JudgeFinding[] {
   for (const f of files) args.push('--file', f);
   // Exit 1 means "some check failed".
   const out = run(path.join(TOOLS, 'checkov', 'bin', 'checkov'), args, undefined, [0, 1]);
-  const parsed = JSON.parse(out);
+  const parsed = parseJson('checkov', out);
   const reports: any[] = Array.isArray(parsed) ? parsed : [parsed];
   const findings: JudgeFinding[] = [];
   for (const report of reports) {
