@@ -32,6 +32,12 @@ export interface JudgeFinding {
   readonly detail: string;
 }
 
+export interface JudgeRun {
+  readonly findings: JudgeFinding[];
+  /** Every object the judge reported on (passed or not), as `objectRef` names it. */
+  readonly judged: string[];
+}
+
 /** Pinned versions, as the install script declares them. */
 export function judgeVersions(): Record<JudgeName, string> {
   const r = spawnSync('bash', [INSTALL, '--print'], { encoding: 'utf-8' });
@@ -96,18 +102,29 @@ const KUBE_SCORE_GRADES: Record<number, string> = { 0: 'CRITICAL', 1: 'CRITICAL'
 const KUBE_SCORE_ALL_OK = 10;
 
 /**
- * kube-score with its default checks, judging API deprecations against the current Kubernetes
- * release rather than its own default (1.18).
+ * Optional kube-score checks that are turned on: the security ones. Its other optional checks
+ * (requests equal to limits, for the Guaranteed QoS class) are a capacity policy the library
+ * leaves to the cluster's LimitRange, not a finding on a manifest.
  */
-export function kubeScore(files: string[]): JudgeFinding[] {
+export const KUBE_SCORE_OPTIONAL = ['container-seccomp-profile', 'container-ports-check'];
+
+/**
+ * kube-score with its default checks and KUBE_SCORE_OPTIONAL, judging API deprecations against
+ * the current Kubernetes release rather than its own default (1.18). `kube-score/ignore`
+ * annotations are disregarded, so nothing in a manifest can hide a finding from the allowlist.
+ */
+export function kubeScore(files: string[]): JudgeRun {
   // Exit 1 means "some check is critical"; the JSON says which.
   const out = run(path.join(TOOLS, 'bin', 'kube-score'), [
-    'score', '--output-format', 'json', '--kubernetes-version', 'v1.36', ...files,
+    'score', '--output-format', 'json', '--kubernetes-version', 'v1.36', '--disable-ignore-checks-annotations',
+    ...KUBE_SCORE_OPTIONAL.flatMap((c) => ['--enable-optional-test', c]), ...files,
   ], undefined, [0, 1]);
   const scored: any[] = parseJson('kube-score', out);
   const findings: JudgeFinding[] = [];
+  const judged: string[] = [];
   for (const obj of scored) {
     const ref = objectRef({ kind: obj.type_meta.kind, metadata: obj.object_meta });
+    judged.push(ref);
     for (const c of obj.checks) {
       if (c.skipped || c.grade >= KUBE_SCORE_ALL_OK) continue;
       const comments = (c.comments ?? []).map((k: any) => [k.path, k.summary, k.description].filter(Boolean).join(': '));
@@ -117,20 +134,21 @@ export function kubeScore(files: string[]): JudgeFinding[] {
       });
     }
   }
-  return findings;
+  return { findings, judged };
 }
 
 // ---------------------------------------------------------------- Checkov
 
 /** Checkov's Kubernetes framework with all its built-in checks, offline. */
-export function checkov(files: string[]): JudgeFinding[] {
-  const args = ['--framework', 'kubernetes', '--output', 'json', '--skip-download', '--compact', '--quiet'];
+export function checkov(files: string[]): JudgeRun {
+  const args = ['--framework', 'kubernetes', '--output', 'json', '--skip-download', '--compact'];
   for (const f of files) args.push('--file', f);
   // Exit 1 means "some check failed".
   const out = run(path.join(TOOLS, 'checkov', 'bin', 'checkov'), args, undefined, [0, 1]);
   const parsed = parseJson('checkov', out);
   const reports: any[] = Array.isArray(parsed) ? parsed : [parsed];
   const findings: JudgeFinding[] = [];
+  const judged = new Set<string>();
   for (const report of reports) {
     if (report.check_type !== undefined && report.check_type !== 'kubernetes') continue;
     const errors = report.results?.parsing_errors ?? [];
@@ -138,8 +156,15 @@ export function checkov(files: string[]): JudgeFinding[] {
     for (const f of report.results?.failed_checks ?? []) {
       findings.push({ judge: 'checkov', check: f.check_id, object: checkovObject(f.resource), detail: f.check_name });
     }
+    // A `checkov.io/skip` annotation turns a failure into a skip; it is a finding all the same,
+    // so that only the allowlist can accept one.
+    for (const f of report.results?.skipped_checks ?? []) {
+      findings.push({ judge: 'checkov', check: f.check_id, object: checkovObject(f.resource), detail: `skipped by annotation: ${f.check_name}` });
+    }
+    for (const f of report.results?.passed_checks ?? []) judged.add(checkovObject(f.resource));
+    for (const f of findings) judged.add(f.object);
   }
-  return findings;
+  return { findings, judged: [...judged].sort() };
 }
 
 /** Checkov names a resource `Kind.namespace.name` (namespace `default` when unset). */
@@ -184,7 +209,7 @@ export function psaEvaluate(requests: readonly PsaRequest[]): Map<string, PsaVio
  * Every pod template in `manifests` at restricted, at its namespace's enforce-version (when the
  * manifests label the namespace) and at latest.
  */
-export function podSecurityAdmission(manifests: any[]): JudgeFinding[] {
+export function podSecurityAdmission(manifests: any[]): JudgeRun {
   const requests: PsaRequest[] = [];
   const refs = new Map<string, string>();
   for (const m of manifests) {
@@ -204,12 +229,12 @@ export function podSecurityAdmission(manifests: any[]): JudgeFinding[] {
       findings.push({ judge: 'pod-security-admission', check: v.check, object: refs.get(id)!, detail: `${id}: ${v.reason}: ${v.detail ?? ''}` });
     }
   }
-  return findings;
+  return { findings, judged: [...new Set(refs.values())].sort() };
 }
 
-/** How many pod templates `podSecurityAdmission` judges in `manifests`. */
-export function podTemplateCount(manifests: any[]): number {
-  return manifests.filter((m) => podTemplateOf(m) !== undefined).length;
+/** The workloads (objects with a pod template) in `manifests`, as `objectRef` names them. */
+export function workloads(manifests: any[]): string[] {
+  return manifests.filter((m) => podTemplateOf(m) !== undefined).map(objectRef).sort();
 }
 
 // ---------------------------------------------------------------- allowlist
