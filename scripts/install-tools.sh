@@ -38,14 +38,24 @@ export CGO_ENABLED=0
 log() { echo "install-tools: $*" >&2; }
 stamp_ok() { [[ -x "$1" && -f "$1.version" && "$(cat "$1.version")" == "$2" ]]; }
 
-# A lock, so that parallel invocations (two shells running npm test) do not build at once.
+# A lock, so that parallel invocations (jest workers, two shells running npm test) do not build
+# at once. A lock whose owner is gone (a killed run) is taken over.
 LOCK="$TOOLS/.lock"
 for _ in $(seq 1 1800); do
-  if mkdir "$LOCK" 2>/dev/null; then break; fi
+  if mkdir "$LOCK" 2>/dev/null; then
+    echo $$ >"$LOCK/pid"
+    break
+  fi
+  owner=$(cat "$LOCK/pid" 2>/dev/null || true)
+  if [[ -n "$owner" ]] && ! kill -0 "$owner" 2>/dev/null; then
+    log "taking over the lock of $owner, which is gone"
+    rm -rf "$LOCK"
+    continue
+  fi
   sleep 1
 done
-[[ -d "$LOCK" ]] || { log "could not take $LOCK; remove it if no install is running"; exit 1; }
-trap 'rmdir "$LOCK"' EXIT
+[[ -f "$LOCK/pid" && "$(cat "$LOCK/pid")" == "$$" ]] || { log "could not take $LOCK; remove it if no install is running"; exit 1; }
+trap 'rm -rf "$LOCK"' EXIT
 
 # kube-score
 if ! stamp_ok "$TOOLS/bin/kube-score" "$KUBE_SCORE_VERSION"; then
