@@ -2,13 +2,14 @@
 // versions scripts/install-tools.sh pins, on the committed dist/ and on the kitchen sink. Every
 // finding must be listed, exactly once and with its reason, in test/judges-allowlist.json; an
 // allowlist entry no judge reports any more fails too, so the list stays the truth.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { kitchenSink } from './support/kitchen-sink';
 import {
   allowedKeys, checkov, ensureJudges, findingKeys, JudgeFinding, JudgeName, JudgeRun, judgeVersions, kubeScore,
-  loadAllowlist, ManifestSet, podSecurityAdmission, ROOT, workloads, writeManifests,
+  loadAllowlist, ManifestSet, podSecurityAdmission, ROOT, TOOLS, workloads, writeManifests,
 } from './support/judges';
 
 const JUDGES: readonly JudgeName[] = ['kube-score', 'checkov', 'pod-security-admission'];
@@ -135,6 +136,14 @@ test('the judges are the pinned versions', () => {
   expect(Object.keys(v).sort()).toEqual([...JUDGES].sort());
   for (const j of JUDGES) expect([j, /^v?\d+\.\d+\.\d+$/.test(v[j])]).toEqual([j, true]);
   // what the binaries were built from is what the script pins
-  expect(fs.readFileSync(path.join(ROOT, '.tools', 'bin', 'kube-score.version'), 'utf-8').trim()).toBe(v['kube-score']);
-  expect(fs.readFileSync(path.join(ROOT, '.tools', 'checkov', 'bin', 'checkov.version'), 'utf-8').trim()).toBe(v.checkov);
+  expect(fs.readFileSync(path.join(TOOLS, 'bin', 'kube-score.version'), 'utf-8').trim()).toBe(v['kube-score']);
+  expect(fs.readFileSync(path.join(TOOLS, 'checkov', 'bin', 'checkov.version'), 'utf-8').trim()).toBe(v.checkov);
+  expect(spawnSync(path.join(TOOLS, 'checkov', 'bin', 'checkov'), ['--version'], { encoding: 'utf-8' }).stdout.trim()).toBe(v.checkov);
+  const goMod = fs.readFileSync(path.join(ROOT, 'test', 'psa', 'go.mod'), 'utf-8');
+  expect(goMod).toContain(`k8s.io/pod-security-admission ${v['pod-security-admission']}\n`);
+});
+
+test('the install script is cached: a second run builds nothing', () => {
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], { encoding: 'utf-8' });
+  expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });
 });
