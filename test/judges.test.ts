@@ -143,6 +143,13 @@ test('the judges are the pinned versions', () => {
   expect(goMod).toContain(`k8s.io/pod-security-admission ${v['pod-security-admission']}\n`);
 });
 
+test("README's Judges table names the pinned versions", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+  const section = readme.slice(readme.indexOf('\n## Judges\n'), readme.indexOf('\n## ', readme.indexOf('\n## Judges\n') + 1));
+  const v = judgeVersions();
+  expect(JUDGES.map((j) => [j, section.includes(`| ${v[j]} `)])).toEqual(JUDGES.map((j) => [j, true]));
+});
+
 test('the install script is cached: a second run builds nothing', () => {
   const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], { encoding: 'utf-8' });
   expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });

@@ -23,19 +23,24 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 const BOOL = [true, false, undefined];
 const UIDS = [0, 1, 1000, 65534, undefined];
 const SECCOMP = [
-  { type: 'RuntimeDefault' }, { type: 'Localhost', localhostProfile: 'profiles/app.json' }, { type: 'Unconfined' }, undefined,
+  { type: 'RuntimeDefault' }, { type: 'Localhost', localhostProfile: 'profiles/app.json' }, { type: 'Unconfined' }, { type: 'Localhost' },
+  undefined,
 ];
 const APPARMOR = [{ type: 'RuntimeDefault' }, { type: 'Localhost', localhostProfile: 'k8s-app' }, { type: 'Unconfined' }, undefined];
 const SELINUX = [
   { type: 'container_t' }, { type: 'container_init_t' }, { type: 'container_kvm_t' }, { type: 'container_engine_t' },
   { type: 'spc_t' }, { type: 'unconfined_t' }, { level: 's0:c123,c456' }, { user: 'system_u' }, { role: 'system_r' }, {}, undefined,
 ];
-const CAPS = ['NET_BIND_SERVICE', 'NET_ADMIN', 'NET_RAW', 'CHOWN', 'SYS_ADMIN', 'KILL', 'AUDIT_WRITE', 'SETUID', 'SYS_TIME', 'ALL'];
+// Capabilities are free strings to the API, so spellings a check could mistake are drawn too.
+const CAPS = [
+  'NET_BIND_SERVICE', 'NET_ADMIN', 'NET_RAW', 'CHOWN', 'SYS_ADMIN', 'KILL', 'AUDIT_WRITE', 'SETUID', 'SYS_TIME', 'ALL',
+  'CAP_NET_BIND_SERVICE', 'net_bind_service', 'CAP_SYS_ADMIN',
+];
 const SYSCTLS = [
   'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
   'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
   'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem', 'kernel.msgmax',
-  'vm.overcommit_memory', 'net.core.somaxconn',
+  'vm.overcommit_memory', 'net.core.somaxconn', 'net/ipv4/ip_local_port_range', 'kernel/shm_rmid_forced',
 ];
 const APPARMOR_ANNOTATION = ['runtime/default', 'localhost/k8s-app', 'unconfined', ''];
 const SECCOMP_ANNOTATION = ['runtime/default', 'docker/default', 'localhost/app.json', 'unconfined', ''];
@@ -108,8 +113,9 @@ const MUTATIONS: Mutation[] = [
   (p, r) => { set(p.spec, 'os', pick(r, [{ name: 'linux' }, { name: 'windows' }, undefined])); },
   (p, r) => { (p.spec.volumes ??= []).push({ name: `v${p.spec.volumes.length}`, ...structuredClone(pick(r, VOLUMES)) }); },
   (p, r) => {
-    const c = pick(r, allContainers(p.spec));
-    p.metadata.annotations = { ...p.metadata.annotations, [`container.apparmor.security.beta.kubernetes.io/${c.name}`]: pick(r, APPARMOR_ANNOTATION) };
+    // sometimes for a container the pod does not have, which no check may count
+    const name = r() < 0.85 ? pick(r, allContainers(p.spec)).name : 'ghost';
+    p.metadata.annotations = { ...p.metadata.annotations, [`container.apparmor.security.beta.kubernetes.io/${name}`]: pick(r, APPARMOR_ANNOTATION) };
   },
   (p, r) => {
     const key = r() < 0.5 ? 'seccomp.security.alpha.kubernetes.io/pod' : `container.seccomp.security.alpha.kubernetes.io/${pick(r, allContainers(p.spec)).name}`;
