@@ -19,12 +19,18 @@ CHECKOV_VERSION=3.3.30
 # The pod-security-admission version is pinned by test/psa/go.mod (and go.sum).
 PSA_DIR="$ROOT/test/psa"
 
+log() { echo "install-tools: $*" >&2; }
+
 if [[ "${1:-}" == "--print" ]]; then
   psa=$(sed -nE 's/^\s*k8s.io\/pod-security-admission (v[^ ]+).*/\1/p' "$PSA_DIR/go.mod")
   printf '{"kube-score":"%s","checkov":"%s","pod-security-admission":"%s"}\n' \
     "$KUBE_SCORE_VERSION" "$CHECKOV_VERSION" "$psa"
   exit 0
 fi
+
+need() { command -v "$1" >/dev/null || { log "$1 is needed to build the judges ($2)"; exit 1; }; }
+need go "Go 1.26 or newer"
+need python3 "Python 3.11 or newer, with venv and pip"
 
 mkdir -p "$TOOLS/bin"
 export GOPATH="$TOOLS/go"
@@ -35,7 +41,6 @@ export GOFLAGS="-modcacherw -buildvcs=false -trimpath"
 export GOTOOLCHAIN=local
 export CGO_ENABLED=0
 
-log() { echo "install-tools: $*" >&2; }
 stamp_ok() { [[ -x "$1" && -f "$1.version" && "$(cat "$1.version")" == "$2" ]]; }
 
 # A lock, so that parallel invocations (jest workers, two shells running npm test) do not build
