@@ -3,6 +3,7 @@ import {
   DEFAULT_METADATA_CIDRS, cidrContains, cidrContainsAddress, cidrProblem, cidrsCover, cidrsOverlap, exceptMetadata,
   formatAddress, ipBlockProblems, metadataReached, normalizeCidr, parseAddress, parseCidr,
 } from '../src/core/cidr';
+import { Peer } from '../src';
 
 // A small deterministic PRNG, so that the differential cases are the same on every run.
 function rng(seed: number): () => number {
@@ -150,7 +151,7 @@ describe('the strict spelling this library takes', () => {
     [' 10.0.0.0/8', '"Peer.ipBlock cidr" " 10.0.0.0/8" has leading or trailing whitespace, which the API server rejects. Fix: write "10.0.0.0/8".'],
     ['0.0.0.0/00', '"Peer.ipBlock cidr" "0.0.0.0/00" is not in canonical form. Fix: write "0.0.0.0/0".'],
     ['1.2.3.4/0', '"Peer.ipBlock cidr" "1.2.3.4/0" has host bits set: it is the block 0.0.0.0/0. Fix: write "0.0.0.0/0", or "1.2.3.4/32" for the one address.'],
-    ['10.0.0.0/33', '"Peer.ipBlock cidr" "10.0.0.0/33" has prefix length "33", which is not a number from 0 to 32. Fix: use a prefix length from 0 to 32.'],
+    ['10.0.0.0/33', '"Peer.ipBlock cidr" "10.0.0.0/33" is not a CIDR block: the prefix length "33" is not a number from 0 to 32. Fix: use a prefix length from 0 to 32.'],
     ['010.0.0.0/8', '"Peer.ipBlock cidr" "010.0.0.0/8" has an octet with a leading zero, which some tools read as octal. Fix: write "10.0.0.0/8" if decimal is meant.'],
     ['203.0.113.7', '"Peer.ipBlock cidr" "203.0.113.7" has no prefix length. Fix: write "203.0.113.7/32" for this one address, or the block it belongs to.'],
     ['203.0.113.0/24:443', '"Peer.ipBlock cidr" "203.0.113.0/24:443" is not a CIDR block: ":443" looks like a port. Fix: write the block "203.0.113.0/24" and put the port in the rule\'s ports ({ port: 443 }).'],
@@ -172,5 +173,31 @@ describe('the strict spelling this library takes', () => {
       'Peer.ipBlock except " 10.2.0.0/16" has leading or trailing whitespace, which the API server rejects. Fix: write "10.2.0.0/16".',
     ]);
     expect(ipBlockProblems('Peer.ipBlock', '10.0.0.0/8', 'x')).toEqual(['Peer.ipBlock except "x" is not a list. Fix: pass a list of blocks inside 10.0.0.0/8.']);
+  });
+});
+
+describe('Peer.ipBlock holds the metadata exception whatever the spelling', () => {
+  test.each([
+    ['0.0.0.0/0', [], ['169.254.169.254/32']],
+    ['::/0', [], ['fd00:ec2::254/128']],
+    ['128.0.0.0/1', [], ['169.254.169.254/32']],
+    ['169.254.0.0/16', ['169.254.1.0/24'], ['169.254.1.0/24', '169.254.169.254/32']],
+    ['0.0.0.0/0', ['169.254.169.254/32'], ['169.254.169.254/32']],
+    ['10.0.0.0/8', [], undefined],
+  ])('%s except %j is rendered with except %j', (cidr, except, expected) => {
+    expect(Peer.ipBlock(cidr, except).toPeerInfo().except).toEqual(expected);
+  });
+
+  test.each([
+    [' 0.0.0.0/0', /Peer\.ipBlock cidr " 0\.0\.0\.0\/0" has leading or trailing whitespace.*Fix: write "0\.0\.0\.0\/0"/],
+    ['0.0.0.0/00', /"0\.0\.0\.0\/00" is not in canonical form\. Fix: write "0\.0\.0\.0\/0"/],
+    ['1.2.3.4/0', /"1\.2\.3\.4\/0" has host bits set: it is the block 0\.0\.0\.0\/0/],
+    ['169.254.169.254/32', /Peer\.ipBlock "169\.254\.169\.254\/32" lies inside a cloud metadata block \(169\.254\.169\.254\/32\).*Fix: /],
+  ])('%j is refused', (cidr, error) => {
+    expect(() => Peer.ipBlock(cidr)).toThrow(error);
+  });
+
+  test('an except equal to its block is refused', () => {
+    expect(() => Peer.ipBlock('10.0.0.0/8', ['10.0.0.0/8'])).toThrow(/except "10\.0\.0\.0\/8" is the whole block "10\.0\.0\.0\/8", so the peer admits nothing/);
   });
 });

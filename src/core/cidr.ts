@@ -182,7 +182,7 @@ export function cidrProblem(what: string, text: unknown): string | undefined {
   }
   const prefixText = text.slice(slash + 1);
   if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
-    return `${what} ${shown} has prefix length ${JSON.stringify(prefixText)}, which is not a number from 0 to ${bits}. Fix: use a prefix length from 0 to ${bits}.`;
+    return `${what} ${shown} is not a CIDR block: the prefix length ${JSON.stringify(prefixText)} is not a number from 0 to ${bits}. Fix: use a prefix length from 0 to ${bits}.`;
   }
   const b = block(ip.family, ip.value, Number(prefixText));
   if (b.start !== ip.value) {
