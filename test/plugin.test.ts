@@ -24,6 +24,7 @@ const IMAGE = 'ghcr.io/acme/app:1.0.0';
 /** A pod spec that passes Pod Security restricted at every version. */
 function safePodSpec(extra: { container?: any; pod?: any } = {}): any {
   return {
+    automountServiceAccountToken: false,
     securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     ...extra.pod,
     containers: [{
@@ -443,12 +444,15 @@ describe('image-tag', () => {
 
 describe('runRules', () => {
   test('runs every rule in order; disable skips rules', () => {
-    expect(runRules([]).map((r) => r.rule)).toEqual(['pod-security', 'network-isolation', 'service-monitor-port', 'pdb', 'image-tag']);
-    expect(runRules([], { disable: ['pdb', 'image-tag'] }).map((r) => r.rule)).toEqual(['pod-security', 'network-isolation', 'service-monitor-port']);
+    const all = ['pod-security', 'network-isolation', 'service-monitor-port', 'pdb', 'image-tag', 'service-account-token', 'mesh-mtls',
+      'mesh-authorization', 'mesh-injection', 'network-allow-all', 'metadata-endpoint', 'duplicate-object'];
+    expect(runRules([]).map((r) => r.rule)).toEqual(all);
+    expect(runRules([], { disable: ['pdb', 'image-tag'] }).map((r) => r.rule)).toEqual(all.filter((id) => id !== 'pdb' && id !== 'image-tag'));
   });
 
   test('options are checked with errors that name the fix', () => {
-    expect(() => runRules([], { disable: ['pdbs'] })).toThrow('disable: unknown rule "pdbs". Fix: use one of pod-security, network-isolation, service-monitor-port, pdb, image-tag.');
+    expect(() => runRules([], { disable: ['pdbs'] })).toThrow('disable: unknown rule "pdbs". Fix: use one of pod-security, network-isolation, service-monitor-port, pdb, image-tag, service-account-token, mesh-mtls, mesh-authorization, mesh-injection, network-allow-all, metadata-endpoint, duplicate-object.');
+    expect(() => runRules([], { metadataCidrs: ['169.254.169.254'] })).toThrow('metadataCidrs: "169.254.169.254" is not a CIDR block. Fix: write e.g. "169.254.169.254/32".');
     expect(() => runRules([], { defaultLevel: 'strict' as any })).toThrow(/defaultLevel "strict" is not a Pod Security level/);
     expect(() => runRules([], { defaultVersion: 'v2.0' })).toThrow(/defaultVersion: invalid Pod Security version "v2.0"/);
   });
@@ -493,7 +497,8 @@ describe('SecureValidation', () => {
       }],
     }]);
     expect(json.summary.metadata).toEqual({
-      'Rules': 'pod-security: 2 pass, service-monitor-port: 0 pass, pdb: 0 pass, image-tag: 1 of 2 fail',
+      'Rules': 'pod-security: 2 pass, service-monitor-port: 0 pass, pdb: 0 pass, image-tag: 1 of 2 fail, service-account-token: 2 pass, mesh-mtls: 0 pass, '
+        + 'mesh-authorization: 0 pass, mesh-injection: 0 pass, network-allow-all: 1 pass, metadata-endpoint: 1 pass, duplicate-object: 3 pass',
       'Disabled rules': 'network-isolation',
     });
   });
@@ -517,7 +522,7 @@ describe('SecureValidation', () => {
 
   test('rejects unknown or invalid properties, naming the fix', () => {
     expect(() => new SecureValidation({ defaultlevel: 'baseline' } as any)).toThrow(
-      'cdk8s-secure validation: unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable.',
+      'cdk8s-secure validation: unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable, metadataCidrs.',
     );
     expect(() => new SecureValidation({ defaultLevel: 'open' as any })).toThrow(/properties: defaultLevel "open" is not a Pod Security level/);
   });
@@ -612,10 +617,10 @@ describe('cdk8s synth with the plugin (end to end)', () => {
       "new ApiObject(chart, 'legacy', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'legacy' }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27.0' }] } });",
     ].join('\n');
     // Fails restricted (the default) but passes baseline; no policies either way.
-    const strict = synth(body, { disable: ['network-isolation'] });
+    const strict = synth(body, { disable: ['network-isolation', 'service-account-token'] });
     expect(strict.status).not.toBe(0);
     expect(strict.output).toContain('pod-security (');
-    const relaxed = synth(body, { defaultLevel: 'baseline', disable: ['network-isolation'] });
+    const relaxed = synth(body, { defaultLevel: 'baseline', disable: ['network-isolation', 'service-account-token'] });
     expect(relaxed.output).toContain('Validations ended succesfully');
     expect(relaxed.status).toBe(0);
     const typo = synth(body, { defaultlevel: 'baseline' });

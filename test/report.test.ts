@@ -13,6 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 // Manifests: web -> db:5432 in `shop`, default deny, DNS egress; db's image is unpinned.
 
 const SAFE = (image: string, port: { name: string; containerPort: number }) => ({
+  automountServiceAccountToken: false,
   securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
   containers: [{
     name: 'app',
@@ -71,7 +72,7 @@ describe('renderReport', () => {
 
   test('summary line names the failing rules', () => {
     expect(out[0]).toBe('# cdk8s-secure report');
-    expect(out).toContain('**1 of 5 rules fail** (`image-tag`) on 7 manifests.');
+    expect(out).toContain('**1 of 12 rules fail** (`image-tag`) on 7 manifests.');
   });
 
   test('one compliance row per rule with checked / passed / failed counts', () => {
@@ -82,6 +83,13 @@ describe('renderReport', () => {
       '| `service-monitor-port` | ✅ pass | 0 | 0 | 0',
       '| `pdb` | ✅ pass | 0 | 0 | 0',
       '| `image-tag` | ❌ fail | 2 | 1 | 1',
+      '| `service-account-token` | ✅ pass | 2 | 2 | 0',
+      '| `mesh-mtls` | ✅ pass | 0 | 0 | 0',
+      '| `mesh-authorization` | ✅ pass | 0 | 0 | 0',
+      '| `mesh-injection` | ✅ pass | 0 | 0 | 0',
+      '| `network-allow-all` | ✅ pass | 4 | 4 | 0',
+      '| `metadata-endpoint` | ✅ pass | 4 | 4 | 0',
+      '| `duplicate-object` | ✅ pass | 7 | 7 | 0',
     ]);
   });
 
@@ -118,7 +126,7 @@ describe('renderReport', () => {
   test('disabled rules are shown as such, and the report passes without them', () => {
     const partial = renderReport(MANIFESTS, { disable: ['image-tag'], title: 'PR #42' });
     expect(lines(partial)[0]).toBe('# PR #42');
-    expect(partial).toContain('**All 4 rules pass** on 7 manifests.');
+    expect(partial).toContain('**All 11 rules pass** on 7 manifests.');
     expect(partial).toContain('| `image-tag` | disabled |');
   });
 
@@ -244,14 +252,14 @@ describe('cdk8s-secure report (built CLI)', () => {
     const r = cli('report', dir, '--disable', 'image-tag', `--output=${out}`);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
-    expect(fs.readFileSync(out, 'utf-8')).toContain('**All 4 rules pass**');
+    expect(fs.readFileSync(out, 'utf-8')).toContain('**All 11 rules pass**');
   });
 
   test('--default-level applies to namespaces without an enforce label', () => {
     const unlabelled = [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27.0' }] } }];
     fs.writeFileSync(path.join(dir, 'shop.k8s.yaml'), JSON.stringify(unlabelled[0]));
-    expect(cli('report', dir, '--disable', 'network-isolation').status).toBe(1);
-    expect(cli('report', dir, '--disable', 'network-isolation', '--default-level', 'baseline').status).toBe(0);
+    expect(cli('report', dir, '--disable', 'network-isolation,service-account-token').status).toBe(1);
+    expect(cli('report', dir, '--disable', 'network-isolation,service-account-token', '--default-level', 'baseline').status).toBe(0);
   });
 
   test('bad usage and unreadable input exit 2 with a reason', () => {

@@ -54,11 +54,11 @@ export interface ValidationContextLike {
 /** `properties` of the plugin in cdk8s.yaml. */
 export interface SecureValidationProperties extends RuleOptions {}
 
-const PROPERTIES = ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable'];
+const PROPERTIES = ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable', 'metadataCidrs'];
 
 /**
- * Judges the synthesized manifests (of this library or any other) with the rules
- * pod-security, network-isolation, service-monitor-port, pdb and image-tag.
+ * Judges the synthesized manifests (of this library or any other) with every rule of `RULES`
+ * (README, "Rules").
  */
 export class SecureValidation {
   private readonly options: RuleOptions;
