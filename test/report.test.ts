@@ -161,6 +161,29 @@ describe('loadManifests', () => {
     expect(loadManifests(dir).map((m) => m.kind)).toEqual(['A', 'B1', 'B2', 'C']);
   });
 
+  test('YAML is read as kubectl reads it (YAML 1.1 via go-yaml v2): yes/on/y are true, 0777 is octal', () => {
+    const [doc] = parseManifestYaml([
+      'a: yes', 'b: on', 'c: y', 'd: NO', 'e: off', 'f: 0777', 'g: 1_000', 'h: "yes"',
+      // go-yaml v2 keeps these 1.1 forms as strings.
+      'i: 1:20', 'j: 2001-12-14',
+      'base: &b {k: 1}', 'merged: {<<: *b, l: 2}',
+    ].join('\n'), 'x.yaml');
+    expect(doc).toEqual({ a: true, b: true, c: true, d: false, e: false, f: 511, g: 1000, h: 'yes', i: '1:20', j: '2001-12-14', base: { k: 1 }, merged: { k: 1, l: 2 } });
+  });
+
+  test('hostPID: yes is judged as hostPID: true', () => {
+    fs.writeFileSync(path.join(dir, 'pod.yaml'), [
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: p, namespace: shop}',
+      'spec:', '  hostPID: yes', '  automountServiceAccountToken: no',
+      '  securityContext: {runAsNonRoot: yes, seccompProfile: {type: RuntimeDefault}}',
+      '  containers:', '  - name: c', '    image: ghcr.io/acme/c:1.0.0',
+      '    securityContext: {allowPrivilegeEscalation: no, capabilities: {drop: [ALL]}}',
+    ].join('\n'));
+    const r = rules.checkPodSecurityRule(loadManifests(dir));
+    expect(r.findings.map((f) => f.field)).toEqual(['spec.hostPID']);
+    expect(rules.checkRule('service-account-token', loadManifests(dir)).failed).toBe(0);
+  });
+
   test('a syntax error names the file and line; a missing directory says what to pass', () => {
     expect(() => parseManifestYaml('kind: A\nmetadata: {name: [x\n', 'dist/x.yaml')).toThrow(/^dist\/x\.yaml:\d+: invalid YAML/);
     expect(() => loadManifests(path.join(dir, 'nope'))).toThrow(`${path.join(dir, 'nope')} is not a directory. Fix: pass the directory cdk8s synthesized into`);
