@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureBuilt } from './support/build';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { OBJECT_PATHS_FILE, objectPathsOf } from '../src/checks/object-paths';
 import { SecureValidation } from '../src/checks/plugin';
 import {
   Finding, RuleResult, checkImageTagRule, checkRule, checkNetworkIsolationRule, checkPdbRule, checkPodSecurityRule,
@@ -713,13 +715,40 @@ describe('SecureValidation', () => {
     expect(context.report.toJson().violations).toEqual([]);
   });
 
-  test('says when a construct path is shared by several objects of the same name', async () => {
+  test('never names the construct of another object that shares the name', async () => {
     const file = writeYaml('x.k8s.yaml', [service('web', { app: 'web' }, [{ port: 80 }]), deployment('web', { spec: safePodSpec({ container: { image: 'nginx' } }) })]);
     const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', { web: { path: 'app/web/Service' } }, false);
     await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
-    expect(context.report.toJson().violations.map((v) => v.recommendation)).toEqual([
-      expect.stringContaining('At construct app/web/Service (cdk8s records one construct path per object name; 2 objects are named "web").'),
-    ]);
+    const [v] = context.report.toJson().violations;
+    expect(v.recommendation).toContain('Construct of Deployment web unknown: cdk8s records one construct path per object name, and 2 objects are named "web" (no cdk8s-secure-paths.json beside the manifests gives exact ones).');
+    expect(v.recommendation).not.toContain('app/web/Service');
+    // The CLI looks the path up by resourceName: a name it does not know keeps it from printing the Service's.
+    expect(v.violatingConstructs.map((c) => [c.resourceName, c.constructPath])).toEqual([['Deployment default/web', undefined]]);
+  });
+
+  test('with the paths file of the app, findings name the exact construct of each object', async () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'app');
+    new ApiObject(chart, 'WebService', service('web', { app: 'web' }, [{ port: 80 }]));
+    new ApiObject(chart, 'WebDeployment', deployment('web', { spec: safePodSpec({ container: { image: 'nginx' } }) }));
+    new ApiObject(chart, 'Legacy', deployment('legacy', { spec: safePodSpec({ container: { image: 'nginx:latest' } }) }));
+    const file = writeYaml('app.k8s.yaml', chart.toJson());
+    fs.writeFileSync(path.join(dir, OBJECT_PATHS_FILE), JSON.stringify({ version: '1', objects: objectPathsOf(app) }));
+    // What cdk8s records: the last object of each name.
+    const metadata = { web: { path: 'app/WebDeployment' }, legacy: { path: 'app/Legacy' } };
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', metadata, false);
+    await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
+    const violations = context.report.toJson().violations;
+    expect(violations.map((v) => v.recommendation.match(/At construct (\S+)\./)?.[1])).toEqual(['app/WebDeployment', 'app/Legacy']);
+    expect(violations.map((v) => v.violatingConstructs[0].constructPath)).toEqual(['app/WebDeployment', 'app/Legacy']);
+  });
+
+  test('a paths file that does not cover the manifests (left from another synth) is not used', async () => {
+    const file = writeYaml('x.k8s.yaml', [deployment('legacy', { spec: safePodSpec({ container: { image: 'nginx:latest' } }) })]);
+    fs.writeFileSync(path.join(dir, OBJECT_PATHS_FILE), JSON.stringify({ version: '1', objects: { 'apps/Deployment//other': ['old/Other'] } }));
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', { legacy: { path: 'app/legacy/Deployment' } }, false);
+    await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
+    expect(context.report.toJson().violations[0].recommendation).toContain('At construct app/legacy/Deployment.');
   });
 
   test('rejects unknown or invalid properties, naming the fix', () => {
