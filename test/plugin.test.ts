@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureBuilt } from './support/build';
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { IsolatedNamespace, Mesh, SecureApp } from '../src';
 import { OBJECT_PATHS_FILE, objectPathsOf } from '../src/checks/object-paths';
 import { SecureValidation } from '../src/checks/plugin';
 import {
@@ -643,6 +644,35 @@ describe('duplicate-object', () => {
     const r = checkRule('duplicate-object', [deployment('web'), deployment('web', { ns: 'shop' }), service('web', {}, [{ port: 80 }]),
       deployment('web', { apiVersion: 'batch.volcano.sh/v1alpha1' })]);
     expect(summary(r)).toEqual({ checked: 4, failed: 0 });
+  });
+});
+
+describe('what escape hatches write is judged like a foreign manifest', () => {
+  function meshedApp() {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const ns = new IsolatedNamespace(chart, 'shop', { mesh: Mesh.sidecar({ istioCni: true }) });
+    const web = new SecureApp(ns, 'web', { name: 'web', image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
+    return { chart, web };
+  }
+  const deploymentOf = (web: SecureApp) => web.node.findAll().find((c) => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Deployment') as ApiObject;
+
+  test('the library\'s own meshed app passes every rule', () => {
+    const { chart } = meshedApp();
+    expect(runRules(chart.toJson()).filter((r) => r.failed > 0).map((r) => r.rule)).toEqual([]);
+  });
+
+  test('a patch that opts the pods out of the mesh, or mounts a token, fails its rule', () => {
+    const { chart, web } = meshedApp();
+    deploymentOf(web).addJsonPatch(
+      JsonPatch.add('/spec/template/metadata/annotations/sidecar.istio.io~1inject', 'false'),
+      JsonPatch.add('/spec/template/spec/automountServiceAccountToken', true),
+    );
+    const failing = runRules(chart.toJson()).filter((r) => r.failed > 0);
+    expect(failing.map((r) => [r.rule, r.findings.map((f) => f.field)])).toEqual([
+      ['service-account-token', ['spec.template.spec.automountServiceAccountToken']],
+      ['mesh-injection', ['spec.template.metadata.annotations["sidecar.istio.io/inject"]']],
+    ]);
   });
 });
 
