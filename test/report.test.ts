@@ -142,6 +142,21 @@ describe('renderReport', () => {
     expect(pipes).toContain('| Deployment shop/x\\|y |');
   });
 
+  test('an ipBlock the API server rejects (space, except not strictly inside) is a warning and admits nothing', () => {
+    const odd = [
+      ...MANIFESTS,
+      policy('blocks', {
+        podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: ' 0.0.0.0/0' } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }] }],
+      }),
+    ];
+    const report = renderReport(odd);
+    expect(report).toContain('- NetworkPolicy shop/blocks spec.egress[0].to[0].ipBlock.cidr " 0.0.0.0/0" is not a CIDR; the peer matches nothing.');
+    expect(report).toContain('- NetworkPolicy shop/blocks spec.egress[0].to[1].ipBlock.except entry "10.0.0.0/8" is not strictly inside cidr "10.0.0.0/8", which the API server rejects; the peer matches nothing.');
+    expect(report).toContain('- NetworkPolicy shop/blocks spec.egress[0].to[2].ipBlock.except entry "11.0.0.0/16" is not strictly inside cidr "10.0.0.0/8"');
+    expect(lines(report)).toContain('| **shop/web** | — | 5432/TCP | 53/TCP, 53/UDP | — |');
+  });
+
   test('without workloads the matrix says so', () => {
     expect(renderReport([])).toContain('## Connectivity\n\nNo workloads in the manifests.\n');
   });
