@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import { exceptMetadata, ipBlockProblems, metadataReached } from './core/cidr';
+import { exceptMetadata, ipBlockProblems, metadataReached, normalizeCidr } from './core/cidr';
 import { checkDnsLabel, checkLabels } from './model/validate';
 import { SecureConfigError } from './errors';
 import { Connection } from './model/connection';
@@ -160,17 +160,20 @@ export class Peer implements IPeer {
   }
 
   /**
-   * Addresses outside the cluster, in canonical CIDR form. A block that contains a cloud metadata
-   * address (169.254.169.254/32, fd00:ec2::254/128), which hands out node credentials to any pod
-   * that can reach it, always excepts it, whatever the spelling of the block.
+   * Addresses outside the cluster. Blocks are stored in canonical form (`0.0.0.0/00` and
+   * `1.2.3.4/0` are `0.0.0.0/0`). A block that contains a cloud metadata address
+   * (169.254.169.254/32, fd00:ec2::254/128), which hands out node credentials to any pod that can
+   * reach it, always excepts it, whatever the spelling.
    */
   public static ipBlock(cidr: string, except: string[] = []): Peer {
     Peer.check(ipBlockProblems('Peer.ipBlock', cidr, except)[0]);
-    const all = exceptMetadata(cidr, except);
-    if (metadataReached([{ cidr, except: all }]).length > 0) {
-      Peer.check(`Peer.ipBlock "${cidr}" lies inside a cloud metadata block (${metadataReached([{ cidr, except: all }]).map((m) => m.text).join(', ')}), which hands out node credentials. Fix: do not allow traffic to it.`);
+    const block = normalizeCidr(cidr)!;
+    const all = exceptMetadata(block, [...new Set(except.map((e) => normalizeCidr(e)!))]);
+    const reached = metadataReached([{ cidr: block, except: all }]);
+    if (reached.length > 0) {
+      Peer.check(`Peer.ipBlock "${cidr}" lies inside the cloud metadata block ${reached.map((m) => m.text).join(', ')}, which hands out node credentials. Fix: do not allow traffic to it.`);
     }
-    return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` });
+    return new Peer({ kind: PeerKind.IP_BLOCK, cidr: block, except: all.length ? all : undefined, description: `ipBlock ${block}` });
   }
 
   private static checkMesh(options: PeerMeshOptions): string | undefined {

@@ -146,19 +146,22 @@ describe('does a block reach a metadata address', () => {
   });
 });
 
-describe('the strict spelling this library takes', () => {
+describe('what this library refuses of the blocks it is given', () => {
   test.each([
     [' 10.0.0.0/8', '"Peer.ipBlock cidr" " 10.0.0.0/8" has leading or trailing whitespace, which the API server rejects. Fix: write "10.0.0.0/8".'],
-    ['0.0.0.0/00', '"Peer.ipBlock cidr" "0.0.0.0/00" is not in canonical form. Fix: write "0.0.0.0/0".'],
-    ['1.2.3.4/0', '"Peer.ipBlock cidr" "1.2.3.4/0" has host bits set: it is the block 0.0.0.0/0. Fix: write "0.0.0.0/0", or "1.2.3.4/32" for the one address.'],
     ['10.0.0.0/33', '"Peer.ipBlock cidr" "10.0.0.0/33" is not a CIDR block: the prefix length "33" is not a number from 0 to 32. Fix: use a prefix length from 0 to 32.'],
     ['010.0.0.0/8', '"Peer.ipBlock cidr" "010.0.0.0/8" has an octet with a leading zero, which some tools read as octal. Fix: write "10.0.0.0/8" if decimal is meant.'],
     ['203.0.113.7', '"Peer.ipBlock cidr" "203.0.113.7" has no prefix length. Fix: write "203.0.113.7/32" for this one address, or the block it belongs to.'],
     ['203.0.113.0/24:443', '"Peer.ipBlock cidr" "203.0.113.0/24:443" is not a CIDR block: ":443" looks like a port. Fix: write the block "203.0.113.0/24" and put the port in the rule\'s ports ({ port: 443 }).'],
-    ['FD00::/8', '"Peer.ipBlock cidr" "FD00::/8" is not in canonical form. Fix: write "fd00::/8".'],
     ['db.internal/8', '"Peer.ipBlock cidr" "db.internal/8" is not a CIDR block. Fix: write an address and a prefix length, e.g. "10.20.0.0/16" or "2001:db8::/32".'],
   ])('%j', (text, message) => {
     expect(cidrProblem('"Peer.ipBlock cidr"', text)).toBe(message);
+  });
+
+  test('spellings with one meaning are accepted, and normalised', () => {
+    for (const [text, canonical] of [['0.0.0.0/00', '0.0.0.0/0'], ['1.2.3.4/0', '0.0.0.0/0'], ['FD00::/8', 'fd00::/8'], ['2001:db8:0:0::/32', '2001:db8::/32']]) {
+      expect([text, cidrProblem('cidr', text), normalizeCidr(text)]).toEqual([text, undefined, canonical]);
+    }
   });
 
   test('canonical blocks pass', () => {
@@ -189,15 +192,25 @@ describe('Peer.ipBlock holds the metadata exception whatever the spelling', () =
   });
 
   test.each([
+    ['0.0.0.0/00', '0.0.0.0/0', ['169.254.169.254/32']],
+    ['1.2.3.4/0', '0.0.0.0/0', ['169.254.169.254/32']],
+    ['::/000', '::/0', ['fd00:ec2::254/128']],
+    ['FD00::/8', 'fd00::/8', ['fd00:ec2::254/128']],
+    ['10.1.2.3/8', '10.0.0.0/8', undefined],
+  ])('%j is stored as %j with except %j', (cidr, canonical, except) => {
+    const info = Peer.ipBlock(cidr).toPeerInfo();
+    expect([info.cidr, info.except, info.description]).toEqual([canonical, except, `ipBlock ${canonical}`]);
+  });
+
+  test.each([
     [' 0.0.0.0/0', /Peer\.ipBlock cidr " 0\.0\.0\.0\/0" has leading or trailing whitespace.*Fix: write "0\.0\.0\.0\/0"/],
-    ['0.0.0.0/00', /"0\.0\.0\.0\/00" is not in canonical form\. Fix: write "0\.0\.0\.0\/0"/],
-    ['1.2.3.4/0', /"1\.2\.3\.4\/0" has host bits set: it is the block 0\.0\.0\.0\/0/],
-    ['169.254.169.254/32', /Peer\.ipBlock "169\.254\.169\.254\/32" lies inside a cloud metadata block \(169\.254\.169\.254\/32\).*Fix: /],
+    ['169.254.169.254/32', /Peer\.ipBlock "169\.254\.169\.254\/32" lies inside the cloud metadata block 169\.254\.169\.254\/32, which hands out node credentials\. Fix: /],
   ])('%j is refused', (cidr, error) => {
     expect(() => Peer.ipBlock(cidr)).toThrow(error);
   });
 
   test('an except equal to its block is refused', () => {
     expect(() => Peer.ipBlock('10.0.0.0/8', ['10.0.0.0/8'])).toThrow(/except "10\.0\.0\.0\/8" is the whole block "10\.0\.0\.0\/8", so the peer admits nothing/);
+    expect(() => Peer.ipBlock('10.0.0.0/8', ['10.0.0.0/08'])).toThrow(/except "10\.0\.0\.0\/08" is the whole block "10\.0\.0\.0\/8"/);
   });
 });

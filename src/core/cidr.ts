@@ -155,9 +155,11 @@ export function parseCidr(text: string): CidrBlock | undefined {
 }
 
 /**
- * What is wrong with `text` as a block written for this library, which takes only the canonical
- * spelling so that no check can be dodged by another one: a sentence naming the value and the
- * fix, or undefined. `what` names the field, e.g. `Peer.ipBlock cidr`.
+ * What is wrong with `text` as a block written for this library: a sentence naming the value and
+ * the fix, or undefined. Spellings with one meaning (`0.0.0.0/00`, upper case, host bits as in
+ * `10.0.0.1/8`) are fine: callers store `normalizeCidr(text)`. Refused are what the API server
+ * rejects (surrounding space) and what has two readings (an octet with a leading zero, which some
+ * tools read as octal). `what` names the field, e.g. `Peer.ipBlock cidr`.
  */
 export function cidrProblem(what: string, text: unknown): string | undefined {
   const shown = JSON.stringify(text);
@@ -165,10 +167,10 @@ export function cidrProblem(what: string, text: unknown): string | undefined {
   if (text.trim() !== text) {
     return `${what} ${shown} has leading or trailing whitespace, which the API server rejects. Fix: write ${JSON.stringify(text.trim())}.`;
   }
-  const slash = text.indexOf('/');
-  const address = slash < 0 ? text : text.slice(0, slash);
   const portLike = /^(.*\/\d{1,3}):(\d{1,5})$/.exec(text);
   if (portLike) return `${what} ${shown} is not a CIDR block: ":${portLike[2]}" looks like a port. Fix: write the block ${JSON.stringify(portLike[1])} and put the port in the rule's ports ({ port: ${portLike[2]} }).`;
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
   const ip = parseAddressWith(address, true);
   if (!ip) {
     return `${what} ${shown} is not a CIDR block. Fix: write an address and a prefix length, e.g. "10.20.0.0/16" or "2001:db8::/32".`;
@@ -184,17 +186,12 @@ export function cidrProblem(what: string, text: unknown): string | undefined {
   if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
     return `${what} ${shown} is not a CIDR block: the prefix length ${JSON.stringify(prefixText)} is not a number from 0 to ${bits}. Fix: use a prefix length from 0 to ${bits}.`;
   }
-  const b = block(ip.family, ip.value, Number(prefixText));
-  if (b.start !== ip.value) {
-    return `${what} ${shown} has host bits set: it is the block ${b.text}. Fix: write ${JSON.stringify(b.text)}, or ${JSON.stringify(`${formatAddress(ip)}/${bits}`)} for the one address.`;
-  }
-  if (b.text !== text) return `${what} ${shown} is not in canonical form. Fix: write ${JSON.stringify(b.text)}.`;
   return undefined;
 }
 
 /**
- * Problems of an `ipBlock` written for this library: the block and each except in canonical
- * form, each except strictly inside the block (an except equal to the block leaves nothing,
+ * Problems of an `ipBlock` written for this library: the block and each except readable (see
+ * cidrProblem), each except strictly inside the block (an except equal to the block leaves nothing,
  * and the API server rejects it).
  */
 export function ipBlockProblems(what: string, cidr: unknown, except: unknown = []): string[] {
@@ -208,9 +205,9 @@ export function ipBlockProblems(what: string, cidr: unknown, except: unknown = [
     if (p) { problems.push(p); continue; }
     const inner = parseCidr(e)!;
     if (!cidrContains(outer, inner)) {
-      problems.push(`${what} except ${JSON.stringify(e)} is not inside ${JSON.stringify(outer.text)}. Fix: list only blocks within the cidr.`);
+      problems.push(`${what} except ${JSON.stringify(e)} is not inside ${JSON.stringify(cidr)}. Fix: list only blocks within the cidr.`);
     } else if (inner.start === outer.start && inner.end === outer.end) {
-      problems.push(`${what} except ${JSON.stringify(e)} is the whole block ${JSON.stringify(outer.text)}, so the peer admits nothing (the API server rejects it). Fix: remove the except, or the peer.`);
+      problems.push(`${what} except ${JSON.stringify(e)} is the whole block ${JSON.stringify(cidr)}, so the peer admits nothing (the API server rejects it). Fix: remove the except, or the peer.`);
     }
   }
   return problems;
