@@ -522,6 +522,9 @@ describe('mesh-mtls', () => {
       'PeerAuthentication shop/api-metrics spec.portLevelMtls["9090"].mode: port 9090 has mtls mode PERMISSIVE, so it accepts plain text, although namespace "shop" is in the mesh (istio-injection=enabled) and the port is not a port Prometheus scrapes (a ServiceMonitor or PodMonitor endpoint) on every pod it selects (Deployment shop/api)',
     ]);
     expect(checkRule('mesh-mtls', [meshedNamespace('shop'), pods(ports), exception]).failed).toBe(1);
+    // A UDP port with the metrics port's number is not a scrape port: the exception would open it too.
+    const udp = [{ name: 'dns', containerPort: 9090, protocol: 'UDP' }, { name: 'metrics', containerPort: 9090 }];
+    expect(checkRule('mesh-mtls', [meshedNamespace('shop'), pods(udp), exception, monitor]).failed).toBe(1);
   });
 
   test('STRICT everywhere passes', () => {

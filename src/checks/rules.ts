@@ -833,11 +833,13 @@ function meshMtls(index: ManifestIndex): RuleResult {
       }
       if (portMode !== 'PERMISSIVE' || !meshed) continue;
       // The plain-text scrape exception: allowed on a port that is a Prometheus scrape port of
-      // every pod it selects, and on nothing else.
-      const isScrape = (w: Entry) => runningContainers(w.template!.spec).some((c) => asArray(asRecord(c)?.ports).some((p) => {
-        const r = asRecord(p);
-        return String(r?.containerPort) === port && typeof r?.name === 'string' && scrapeNames.has(r.name);
-      }));
+      // every pod it selects, and nothing else there, whatever the protocol (mTLS is per port
+      // number: a UDP or second TCP port with the same number would be plain text too).
+      const isScrape = (w: Entry) => {
+        const same = runningContainers(w.template!.spec).flatMap((c) => asArray(asRecord(c)?.ports))
+          .map((p) => asRecord(p)).filter((r) => String(r?.containerPort) === port);
+        return same.length > 0 && same.every((r) => typeof r?.name === 'string' && scrapeNames.has(r.name));
+      };
       if (selected.length > 0 && selected.every(isScrape)) continue;
       findings.push({
         rule: 'mesh-mtls', subject, resources: [pa.ref], field,
