@@ -200,6 +200,9 @@ export function checkRule(id: RuleId, manifests: readonly unknown[], options: Ru
 
 function ruleImpls(manifests: readonly unknown[], opts: NormalizedOptions): Record<RuleId, () => RuleResult> {
   const index = indexManifests(manifests, opts.defaultNamespace);
+  let compiled: PolicyEntry[] | undefined;
+  // Compiled once for the two rules that read NetworkPolicies rule by rule.
+  const policies = () => (compiled ??= policyEntries(manifests, index, opts));
   return {
     'pod-security': () => podSecurity(index, opts),
     'network-isolation': () => networkIsolation(manifests, index, opts),
@@ -210,8 +213,8 @@ function ruleImpls(manifests: readonly unknown[], opts: NormalizedOptions): Reco
     'mesh-mtls': () => meshMtls(index),
     'mesh-authorization': () => meshAuthorization(index),
     'mesh-injection': () => meshInjection(index),
-    'network-allow-all': () => networkAllowAll(manifests, index, opts),
-    'metadata-endpoint': () => metadataEndpoint(manifests, index, opts),
+    'network-allow-all': () => networkAllowAll(policies()),
+    'metadata-endpoint': () => metadataEndpoint(policies(), opts),
     'duplicate-object': () => duplicateObject(index),
   };
 }
@@ -935,7 +938,12 @@ function meshInjection(index: ManifestIndex): RuleResult {
 // ---------------------------------------------------------------------------------------------
 // network-allow-all, metadata-endpoint
 
-function policyEntries(manifests: readonly unknown[], index: ManifestIndex, opts: NormalizedOptions): Array<{ entry: Entry; policy: CompiledPolicy }> {
+interface PolicyEntry {
+  readonly entry: Entry;
+  readonly policy: CompiledPolicy;
+}
+
+function policyEntries(manifests: readonly unknown[], index: ManifestIndex, opts: NormalizedOptions): PolicyEntry[] {
   const { policies } = parseManifests(manifests, opts.defaultNamespace, {});
   const byId = new Map<string, CompiledPolicy>();
   for (const p of policies) if (!byId.has(p.id)) byId.set(p.id, p);
@@ -947,9 +955,8 @@ function policyEntries(manifests: readonly unknown[], index: ManifestIndex, opts
     });
 }
 
-function networkAllowAll(manifests: readonly unknown[], index: ManifestIndex, opts: NormalizedOptions): RuleResult {
+function networkAllowAll(all: readonly PolicyEntry[]): RuleResult {
   const findings: Finding[] = [];
-  const all = policyEntries(manifests, index, opts);
   for (const { entry, policy } of all) {
     const denyBeside = all.some((o) => o.policy.namespace === policy.namespace && o.policy !== policy && isDefaultDeny(o.policy));
     const selects = JSON.stringify(asRecord(entry.obj.spec)?.podSelector ?? {});
@@ -968,10 +975,9 @@ function networkAllowAll(manifests: readonly unknown[], index: ManifestIndex, op
   return result('network-allow-all', all.length, findings);
 }
 
-function metadataEndpoint(manifests: readonly unknown[], index: ManifestIndex, opts: NormalizedOptions): RuleResult {
+function metadataEndpoint(all: readonly PolicyEntry[], opts: NormalizedOptions): RuleResult {
   const findings: Finding[] = [];
   const targets = opts.metadataCidrs.map((m) => parseCidr(m)!);
-  const all = policyEntries(manifests, index, opts);
   for (const { entry, policy } of all) {
     (policy.egress ?? []).forEach((rule, i) => {
       const reached = targets.filter((t) => rule.anyPeer
