@@ -9,7 +9,7 @@
  * at nothing must be visible as such.
  */
 import { Endpoint, NetworkModel } from './reachability';
-import { CompiledPolicy, CompiledRule, parseManifests, runningContainers } from './reachability-manifests';
+import { CompiledPolicy, CompiledRule, runningContainers } from './reachability-manifests';
 import { DEFAULT_METADATA_CIDRS, ipBlockReaches, parseCidr } from '../core/cidr';
 import { LabelMatcher, Labels, compileSelector, selectsEverything } from './reachability-selectors';
 import { imageProblem } from '../model/validate';
@@ -200,12 +200,14 @@ export function checkRule(id: RuleId, manifests: readonly unknown[], options: Ru
 
 function ruleImpls(manifests: readonly unknown[], opts: NormalizedOptions): Record<RuleId, () => RuleResult> {
   const index = indexManifests(manifests, opts.defaultNamespace);
+  // The manifests are compiled once, for every rule that reads NetworkPolicies.
+  let model: NetworkModel | undefined;
+  const modelOf = () => (model ??= NetworkModel.fromManifests([...manifests], { defaultNamespace: opts.defaultNamespace }));
   let compiled: PolicyEntry[] | undefined;
-  // Compiled once for the two rules that read NetworkPolicies rule by rule.
-  const policies = () => (compiled ??= policyEntries(manifests, index, opts));
+  const policies = () => (compiled ??= policyEntries(modelOf(), index));
   return {
     'pod-security': () => podSecurity(index, opts),
-    'network-isolation': () => networkIsolation(manifests, index, opts),
+    'network-isolation': () => networkIsolation(modelOf(), index),
     'service-monitor-port': () => serviceMonitorPort(index),
     'pdb': () => pdb(index),
     'image-tag': () => imageTag(index),
@@ -221,32 +223,27 @@ function ruleImpls(manifests: readonly unknown[], opts: NormalizedOptions): Reco
 
 /** `pod-security` alone. */
 export function checkPodSecurityRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return podSecurity(indexManifests(manifests, opts.defaultNamespace), opts);
+  return checkRule('pod-security', manifests, options);
 }
 
 /** `network-isolation` alone. */
 export function checkNetworkIsolationRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return networkIsolation(manifests, indexManifests(manifests, opts.defaultNamespace), opts);
+  return checkRule('network-isolation', manifests, options);
 }
 
 /** `service-monitor-port` alone. */
 export function checkServiceMonitorPortRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return serviceMonitorPort(indexManifests(manifests, opts.defaultNamespace));
+  return checkRule('service-monitor-port', manifests, options);
 }
 
 /** `pdb` alone. */
 export function checkPdbRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return pdb(indexManifests(manifests, opts.defaultNamespace));
+  return checkRule('pdb', manifests, options);
 }
 
 /** `image-tag` alone. */
 export function checkImageTagRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return imageTag(indexManifests(manifests, opts.defaultNamespace));
+  return checkRule('image-tag', manifests, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,9 +459,8 @@ const DEFAULT_DENY_FIX = (ns: string) =>
   `add a NetworkPolicy in namespace "${ns}" with podSelector: {} and policyTypes: [Ingress, Egress] and no rules `
   + '(then allow each flow explicitly); with cdk8s-secure, put the workloads in an IsolatedNamespace';
 
-function networkIsolation(manifests: readonly unknown[], index: ManifestIndex, opts: NormalizedOptions): RuleResult {
+function networkIsolation(model: NetworkModel, index: ManifestIndex): RuleResult {
   const findings: Finding[] = [];
-  const model = NetworkModel.fromManifests([...manifests], { defaultNamespace: opts.defaultNamespace });
   const seen = new Set<string>();
   const namespaces = new Map<string, Entry[]>();
   for (const w of index.workloads) {
@@ -782,7 +778,17 @@ function meshedText(ns: string, index: ManifestIndex): string {
 /** Container port names Prometheus scrapes: endpoint `port`s of monitors, through Service ports. */
 function scrapePortNames(index: ManifestIndex): Set<string> {
   const names = new Set<string>();
-  const services = index.entries.filter((e) => e.ref.kind === 'Service' && e.group === '');
+  // Service port name -> the container ports (by name) it targets.
+  const targets = new Map<string, Set<string>>();
+  for (const s of index.entries) {
+    if (s.ref.kind !== 'Service' || s.group !== '') continue;
+    for (const sp of asArray(asRecord(s.obj.spec)?.ports)) {
+      const r = asRecord(sp);
+      if (typeof r?.name !== 'string' || typeof r.targetPort !== 'string') continue;
+      if (!targets.has(r.name)) targets.set(r.name, new Set());
+      targets.get(r.name)!.add(r.targetPort);
+    }
+  }
   for (const m of index.entries) {
     if (m.group !== 'monitoring.coreos.com') continue;
     const list = m.ref.kind === 'ServiceMonitor' ? 'endpoints' : m.ref.kind === 'PodMonitor' ? 'podMetricsEndpoints' : undefined;
@@ -791,12 +797,7 @@ function scrapePortNames(index: ManifestIndex): Set<string> {
       const port = asRecord(ep)?.port;
       if (typeof port !== 'string') continue;
       names.add(port);
-      for (const s of services) {
-        for (const sp of asArray(asRecord(s.obj.spec)?.ports)) {
-          const r = asRecord(sp);
-          if (r?.name === port && typeof r.targetPort === 'string') names.add(r.targetPort);
-        }
-      }
+      for (const t of targets.get(port) ?? []) names.add(t);
     }
   }
   return names;
@@ -809,6 +810,11 @@ function meshMtls(index: ManifestIndex): RuleResult {
   const findings: Finding[] = [];
   const scrapeNames = scrapePortNames(index);
   const policies = index.entries.filter((e) => e.group === ISTIO_SECURITY && e.ref.kind === 'PeerAuthentication');
+  const workloadsIn = new Map<string, Entry[]>();
+  for (const w of index.workloads) {
+    const list = workloadsIn.get(w.ref.namespace!);
+    if (list) list.push(w); else workloadsIn.set(w.ref.namespace!, [w]);
+  }
   for (const pa of policies) {
     const spec = asRecord(pa.obj.spec) ?? {};
     const ns = pa.ref.namespace!;
@@ -826,7 +832,7 @@ function meshMtls(index: ManifestIndex): RuleResult {
     const portLevel = asRecord(spec.portLevelMtls);
     if (!portLevel || isAbsent(spec.selector)) continue;
     const { matcher } = compileOwnSelector('mesh-mtls', pa, spec.selector, findings);
-    const selected = index.workloads.filter((w) => w.ref.namespace === ns && matcher(stringMap(asRecord(w.template!.metadata)?.labels)));
+    const selected = (workloadsIn.get(ns) ?? []).filter((w) => matcher(stringMap(asRecord(w.template!.metadata)?.labels)));
     for (const [port, raw] of Object.entries(portLevel)) {
       const portMode = asRecord(raw)?.mode;
       const field = `spec.portLevelMtls["${port}"].mode`;
@@ -943,10 +949,13 @@ interface PolicyEntry {
   readonly policy: CompiledPolicy;
 }
 
-function policyEntries(manifests: readonly unknown[], index: ManifestIndex, opts: NormalizedOptions): PolicyEntry[] {
-  const { policies } = parseManifests(manifests, opts.defaultNamespace, {});
+function policyEntries(model: NetworkModel, index: ManifestIndex): PolicyEntry[] {
   const byId = new Map<string, CompiledPolicy>();
-  for (const p of policies) if (!byId.has(p.id)) byId.set(p.id, p);
+  const namespaces = new Set(index.entries.filter((e) => e.ref.kind === 'NetworkPolicy').map((e) => e.ref.namespace!));
+  for (const ns of namespaces) {
+    // Of two policies with one id (a duplicate, which duplicate-object reports) the first is judged.
+    for (const p of model._policiesIn(ns)) if (!byId.has(p.id)) byId.set(p.id, p);
+  }
   return index.entries
     .filter((e) => e.ref.kind === 'NetworkPolicy' && e.group === 'networking.k8s.io')
     .flatMap((entry) => {
@@ -957,8 +966,11 @@ function policyEntries(manifests: readonly unknown[], index: ManifestIndex, opts
 
 function networkAllowAll(all: readonly PolicyEntry[]): RuleResult {
   const findings: Finding[] = [];
+  const denies = new Map<string, number>();
+  for (const { policy } of all) if (isDefaultDeny(policy)) denies.set(policy.namespace, (denies.get(policy.namespace) ?? 0) + 1);
   for (const { entry, policy } of all) {
-    const denyBeside = all.some((o) => o.policy.namespace === policy.namespace && o.policy !== policy && isDefaultDeny(o.policy));
+    // A default-deny other than this policy (which, having an allow-all rule, is none itself).
+    const denyBeside = (denies.get(policy.namespace) ?? 0) > 0;
     const selects = JSON.stringify(asRecord(entry.obj.spec)?.podSelector ?? {});
     for (const [direction, rules, field] of [['ingress', policy.ingress, 'from'], ['egress', policy.egress, 'to']] as const) {
       (rules ?? []).forEach((rule, i) => {
@@ -1004,7 +1016,8 @@ function duplicateObject(index: ManifestIndex): RuleResult {
     // generateName objects get a fresh name each time; unnamed ones are rejected anyway.
     if (e.ref.name.endsWith('*') || e.ref.name === '<unnamed>') continue;
     const key = `${e.group}\u0000${e.ref.kind}\u0000${e.ref.namespace ?? ''}\u0000${e.ref.name}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), e]);
+    const list = byKey.get(key);
+    if (list) list.push(e); else byKey.set(key, [e]);
   }
   for (const entries of byKey.values()) {
     if (entries.length < 2) continue;
