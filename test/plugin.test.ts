@@ -564,10 +564,16 @@ describe('mesh-injection', () => {
     ['excludeInboundPorts', { annotations: { 'traffic.sidecar.istio.io/excludeInboundPorts': '8080' } }, 'spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"]'],
     ['excludeOutboundIPRanges', { annotations: { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': '0.0.0.0/0' } }, 'spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundIPRanges"]'],
     ['includeInboundPorts', { annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }, 'spec.template.metadata.annotations["traffic.sidecar.istio.io/includeInboundPorts"]'],
+    ['interceptionMode NONE', { annotations: { 'sidecar.istio.io/interceptionMode': 'NONE' } }, 'spec.template.metadata.annotations["sidecar.istio.io/interceptionMode"]'],
   ])('opting out with %s in a meshed namespace fails', (_name, meta, field) => {
     const r = checkRule('mesh-injection', [meshedNamespace('shop'), pod(meta)]);
     expect(fields(r)).toEqual([field]);
     expect(r.findings[0].message).toContain('although namespace "shop" is in the mesh (istio-injection=enabled)');
+  });
+
+  test('sidecar volumes outside the pod spec fail', () => {
+    const r = checkRule('mesh-injection', [meshedNamespace('shop'), pod({ annotations: { 'sidecar.istio.io/userVolume': '{"host":{"hostPath":{"path":"/"}}}' } })]);
+    expect(messages(r)).toEqual(['Deployment shop/web spec.template.metadata.annotations["sidecar.istio.io/userVolume"]: sidecar.istio.io/userVolume adds volumes to the injected sidecar, outside the pod spec that Pod Security and these rules judge']);
   });
 
   test('ambient: dataplane-mode none opts out; a revision label makes a namespace meshed', () => {

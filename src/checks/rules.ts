@@ -934,6 +934,14 @@ function meshInjection(index: ManifestIndex): RuleResult {
         if (annotations[key] === undefined || annotations[key].trim() === '*') continue;
         push(`annotations["${key}"]`, `${key}: "${annotations[key]}" captures only part of the traffic, so the rest bypasses the sidecar, although ${where}`, 'remove the annotation (the default "*" captures everything)');
       }
+      const mode = annotations['sidecar.istio.io/interceptionMode'];
+      if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') {
+        push('annotations["sidecar.istio.io/interceptionMode"]', `sidecar.istio.io/interceptionMode: "${mode}" stops the sidecar from capturing traffic, so it is plain text and unauthorized by the mesh, although ${where}`, 'remove the annotation (the default REDIRECT captures everything)');
+      }
+      for (const key of ['sidecar.istio.io/userVolume', 'sidecar.istio.io/userVolumeMount']) {
+        if (annotations[key] === undefined) continue;
+        push(`annotations["${key}"]`, `${key} adds volumes to the injected sidecar, outside the pod spec that Pod Security and these rules judge`, 'remove the annotation; declare volumes in the pod spec (with cdk8s-secure, the app\'s typed volume options)');
+      }
     } else if (labels['istio.io/dataplane-mode'] === 'none') {
       push('labels["istio.io/dataplane-mode"]', `its pods opt out of the ambient mesh (istio.io/dataplane-mode: none) although ${where}, so their traffic is plain text and unauthorized by the mesh`, optOutFix);
     }
