@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import { checkCidr, checkDnsLabel, checkLabels, cidrWithin } from './model/validate';
+import { exceptMetadata, ipBlockProblems, metadataReached, normalizeCidr } from './core/cidr';
+import { checkDnsLabel, checkLabels } from './model/validate';
 import { SecureConfigError } from './errors';
 import { Connection } from './model/connection';
 import { MeshMode } from './mesh/mesh';
@@ -106,8 +107,6 @@ export interface IWorkload extends IPeer {
   recordConnection(connection: Connection): void;
 }
 
-const METADATA_CIDR_V4 = '169.254.169.254/32';
-
 /** How a peer outside this library takes part in the Istio mesh. */
 export interface PeerMeshOptions {
   /**
@@ -161,17 +160,20 @@ export class Peer implements IPeer {
   }
 
   /**
-   * Addresses outside the cluster. `0.0.0.0/0` always excepts the cloud metadata endpoint
-   * (169.254.169.254/32), which hands out node credentials to any pod that can reach it.
+   * Addresses outside the cluster. Blocks are stored in canonical form (`0.0.0.0/00` and
+   * `1.2.3.4/0` are `0.0.0.0/0`). A block that contains a cloud metadata address
+   * (169.254.169.254/32, fd00:ec2::254/128), which hands out node credentials to any pod that can
+   * reach it, always excepts it, whatever the spelling.
    */
   public static ipBlock(cidr: string, except: string[] = []): Peer {
-    Peer.check(checkCidr('Peer.ipBlock cidr', cidr));
-    for (const e of except) {
-      Peer.check(checkCidr('Peer.ipBlock except', e)
-        ?? (cidrWithin(cidr, e) ? undefined : `Peer.ipBlock except "${e}" is not inside "${cidr}". Fix: list only blocks within the cidr.`));
+    Peer.check(ipBlockProblems('Peer.ipBlock', cidr, except)[0]);
+    const block = normalizeCidr(cidr)!;
+    const all = exceptMetadata(block, [...new Set(except.map((e) => normalizeCidr(e)!))]);
+    const reached = metadataReached([{ cidr: block, except: all }]);
+    if (reached.length > 0) {
+      Peer.check(`Peer.ipBlock "${cidr}" lies inside the cloud metadata block ${reached.map((m) => m.text).join(', ')}, which hands out node credentials. Fix: do not allow traffic to it.`);
     }
-    const all = cidr === '0.0.0.0/0' && !except.includes(METADATA_CIDR_V4) ? [...except, METADATA_CIDR_V4] : [...except];
-    return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` });
+    return new Peer({ kind: PeerKind.IP_BLOCK, cidr: block, except: all.length ? all : undefined, description: `ipBlock ${block}` });
   }
 
   private static checkMesh(options: PeerMeshOptions): string | undefined {
