@@ -3,9 +3,9 @@ import { buildPlatform } from '../examples/platform';
 import { checkPodSecurity, Endpoint } from '../src';
 import { podTemplateOf } from '../src/checks/pod-security';
 import { installMatchers, stableSnapshot } from '../src/testing';
+import { kitchenSink } from './support/kitchen-sink';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
-import { kitchenSink } from './support/kitchen-sink';
 import { all } from './support/synth';
 
 function examples(): any[] {

@@ -149,6 +149,11 @@ function compilePeer(raw: unknown, where: string, warn: (m: string) => void): Co
         warn(`${where}.ipBlock.except entry ${JSON.stringify(e)} is not a CIDR; the peer matches nothing.`);
         return { kind: 'nothing' };
       }
+      // The API server requires each except to be a strict subset of the cidr.
+      if (parsed.family !== cidr.family || parsed.start < cidr.start || parsed.end > cidr.end || (parsed.start === cidr.start && parsed.end === cidr.end)) {
+        warn(`${where}.ipBlock.except entry ${JSON.stringify(e)} is not strictly inside cidr ${JSON.stringify(block!.cidr)}, which the API server rejects; the peer matches nothing.`);
+        return { kind: 'nothing' };
+      }
       except.push(parsed);
     }
     const text = except.length > 0 ? `${cidr.text} except ${except.map((e) => e.text).join(', ')}` : cidr.text;

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { DocumentOptions, ParseOptions, SchemaOptions, parseAllDocuments } from 'yaml';
 import { MatrixEntry, NetworkModel, NetworkModelOptions } from './reachability';
 import { Finding, RULES, RuleOptions, RuleResult, normalizeRuleOptions, runRules } from './rules';
 
@@ -158,11 +158,22 @@ export function reportPasses(manifests: readonly unknown[], options: RuleOptions
 }
 
 /**
- * The documents of a YAML stream. Empty documents (a trailing `---`) are skipped; a syntax error
- * throws, naming `source` and the line, because judging half a file would report false passes.
+ * YAML as kubectl reads it: sigs.k8s.io/yaml goes through go-yaml v2, which is YAML 1.1, so
+ * `hostPID: yes`, `on` and `y` are true, `0777` is octal and `<<` merges. go-yaml v2 keeps
+ * timestamps and sexagesimal numbers (`1:20`) as strings, so those 1.1 tags are left out.
+ */
+const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: (tags) => tags.filter((t) => typeof t === 'string' || (!t.tag.endsWith(':timestamp') && (t as { format?: string }).format !== 'TIME')),
+};
+
+/**
+ * The documents of a YAML stream, read as kubectl reads them (YAML 1.1). Empty documents (a
+ * trailing `---`) are skipped; a syntax error throws, naming `source` and the line, because
+ * judging half a file would report false passes.
  */
 export function parseManifestYaml(text: string, source: string): any[] {
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, KUBECTL_YAML);
   // parseAllDocuments returns an EmptyStream (not an array) for input with no documents.
   if (!Array.isArray(docs)) return [];
   const out: any[] = [];

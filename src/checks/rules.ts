@@ -10,11 +10,14 @@
  */
 import { Endpoint, NetworkModel } from './reachability';
 import { CompiledPolicy, CompiledRule, runningContainers } from './reachability-manifests';
+import { DEFAULT_METADATA_CIDRS, ipBlockReaches, parseCidr } from '../core/cidr';
 import { LabelMatcher, Labels, compileSelector, selectsEverything } from './reachability-selectors';
 import { imageProblem } from '../core/validate';
 import { LATEST_POD_SECURITY_MINOR, PodSecurityLevelName, checkPodSecurity, parsePodSecurityVersion, podTemplateOf } from './pod-security';
 
-export type RuleId = 'pod-security' | 'network-isolation' | 'service-monitor-port' | 'pdb' | 'image-tag';
+export type RuleId = 'pod-security' | 'network-isolation' | 'service-monitor-port' | 'pdb' | 'image-tag'
+  | 'service-account-token' | 'mesh-mtls' | 'mesh-authorization' | 'mesh-injection' | 'network-allow-all'
+  | 'metadata-endpoint' | 'duplicate-object';
 
 /** A rule, for listings and reports. */
 export interface RuleInfo {
@@ -32,6 +35,13 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'service-monitor-port', title: 'ServiceMonitor and PodMonitor endpoints name a port of what they select', subjects: 'ServiceMonitors and PodMonitors' },
   { id: 'pdb', title: 'Replicated workloads have a PodDisruptionBudget', subjects: 'workloads with 2 or more replicas' },
   { id: 'image-tag', title: 'Container images are pinned by tag or digest, never :latest', subjects: 'pod templates' },
+  { id: 'service-account-token', title: 'Pods get no Kubernetes API token mounted, by the pod spec or by their ServiceAccount', subjects: 'pod templates' },
+  { id: 'mesh-mtls', title: 'PeerAuthentications never DISABLE mTLS and are STRICT in meshed namespaces, but for Prometheus scrape ports', subjects: 'PeerAuthentications' },
+  { id: 'mesh-authorization', title: 'No ALLOW AuthorizationPolicy has a rule that admits every request', subjects: 'AuthorizationPolicies' },
+  { id: 'mesh-injection', title: 'Pods in meshed namespaces do not opt out of the mesh or let traffic bypass the sidecar', subjects: 'pod templates in meshed namespaces' },
+  { id: 'network-allow-all', title: 'No NetworkPolicy rule admits every peer on every port', subjects: 'NetworkPolicies' },
+  { id: 'metadata-endpoint', title: 'No NetworkPolicy egress rule reaches a cloud metadata address', subjects: 'NetworkPolicies' },
+  { id: 'duplicate-object', title: 'Each object (API group, kind, namespace, name) is defined once', subjects: 'distinct objects' },
 ];
 
 export const RULE_IDS: readonly RuleId[] = RULES.map((r) => r.id);
@@ -61,6 +71,11 @@ export interface RuleOptions {
    * @default - all rules run
    */
   readonly disable?: string[];
+  /**
+   * Cloud metadata blocks that `metadata-endpoint` keeps egress away from (replaces the list).
+   * @default ['169.254.169.254/32', 'fd00:ec2::254/128']
+   */
+  readonly metadataCidrs?: string[];
 }
 
 /** A manifest a finding is about. */
@@ -113,6 +128,7 @@ interface NormalizedOptions {
   readonly defaultVersion: string;
   readonly defaultNamespace: string;
   readonly disable: ReadonlySet<RuleId>;
+  readonly metadataCidrs: readonly string[];
 }
 
 const LEVELS: readonly PodSecurityLevelName[] = ['privileged', 'baseline', 'restricted'];
@@ -140,6 +156,11 @@ export function ruleOptionProblem<K extends keyof RuleOptions>(option: K, value:
         return `${name} ${JSON.stringify(value)} is not a namespace name. Fix: use a DNS label such as "default".`;
       }
       return undefined;
+    case 'metadataCidrs': {
+      if (!Array.isArray(value)) return `${name} must be a list of CIDR blocks, e.g. ["169.254.169.254/32"], got ${JSON.stringify(value)}.`;
+      const bad = value.find((c) => typeof c !== 'string' || parseCidr(c) === undefined);
+      return bad === undefined ? undefined : `${name}: ${JSON.stringify(bad)} is not a CIDR block. Fix: write e.g. "169.254.169.254/32".`;
+    }
     default: {
       if (!Array.isArray(value)) return `${name} must be a list of rule ids (${RULE_IDS.join(', ')}), got ${JSON.stringify(value)}.`;
       const unknown = value.find((id) => !(RULE_IDS as readonly unknown[]).includes(id));
@@ -155,56 +176,74 @@ export function normalizeRuleOptions(options: RuleOptions = {}): NormalizedOptio
     defaultVersion: options.defaultVersion ?? 'latest',
     defaultNamespace: options.defaultNamespace ?? 'default',
     disable: options.disable ?? [],
+    metadataCidrs: options.metadataCidrs ?? [...DEFAULT_METADATA_CIDRS],
   };
-  for (const option of ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable'] as const) {
+  for (const option of ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable', 'metadataCidrs'] as const) {
     const problem = ruleOptionProblem(option, filled[option]);
     if (problem) throw new Error(problem);
   }
-  return { ...filled, disable: new Set(filled.disable as RuleId[]) };
+  return { ...filled, disable: new Set(filled.disable as RuleId[]), metadataCidrs: [...filled.metadataCidrs] };
 }
 
 /** Runs every rule not disabled, in `RULES` order. */
 export function runRules(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult[] {
   const opts = normalizeRuleOptions(options);
+  const impls = ruleImpls(manifests, opts);
+  return RULE_IDS.filter((id) => !opts.disable.has(id)).map((id) => impls[id]());
+}
+
+/** One rule alone, whether or not `options.disable` lists it. */
+export function checkRule(id: RuleId, manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
+  if (!RULE_IDS.includes(id)) throw new Error(`unknown rule ${JSON.stringify(id)}. Fix: use one of ${RULE_IDS.join(', ')}.`);
+  return ruleImpls(manifests, normalizeRuleOptions(options))[id]();
+}
+
+function ruleImpls(manifests: readonly unknown[], opts: NormalizedOptions): Record<RuleId, () => RuleResult> {
   const index = indexManifests(manifests, opts.defaultNamespace);
-  const impls: Record<RuleId, () => RuleResult> = {
+  // The manifests are compiled once, for every rule that reads NetworkPolicies.
+  let model: NetworkModel | undefined;
+  const modelOf = () => (model ??= NetworkModel.fromManifests([...manifests], { defaultNamespace: opts.defaultNamespace }));
+  let compiled: PolicyEntry[] | undefined;
+  const policies = () => (compiled ??= policyEntries(modelOf(), index));
+  return {
     'pod-security': () => podSecurity(index, opts),
-    'network-isolation': () => networkIsolation(manifests, index, opts),
+    'network-isolation': () => networkIsolation(modelOf(), index),
     'service-monitor-port': () => serviceMonitorPort(index),
     'pdb': () => pdb(index),
     'image-tag': () => imageTag(index),
+    'service-account-token': () => serviceAccountToken(index),
+    'mesh-mtls': () => meshMtls(index),
+    'mesh-authorization': () => meshAuthorization(index),
+    'mesh-injection': () => meshInjection(index),
+    'network-allow-all': () => networkAllowAll(policies()),
+    'metadata-endpoint': () => metadataEndpoint(policies(), opts),
+    'duplicate-object': () => duplicateObject(index),
   };
-  return RULE_IDS.filter((id) => !opts.disable.has(id)).map((id) => impls[id]());
 }
 
 /** `pod-security` alone. */
 export function checkPodSecurityRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return podSecurity(indexManifests(manifests, opts.defaultNamespace), opts);
+  return checkRule('pod-security', manifests, options);
 }
 
 /** `network-isolation` alone. */
 export function checkNetworkIsolationRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return networkIsolation(manifests, indexManifests(manifests, opts.defaultNamespace), opts);
+  return checkRule('network-isolation', manifests, options);
 }
 
 /** `service-monitor-port` alone. */
 export function checkServiceMonitorPortRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return serviceMonitorPort(indexManifests(manifests, opts.defaultNamespace));
+  return checkRule('service-monitor-port', manifests, options);
 }
 
 /** `pdb` alone. */
 export function checkPdbRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return pdb(indexManifests(manifests, opts.defaultNamespace));
+  return checkRule('pdb', manifests, options);
 }
 
 /** `image-tag` alone. */
 export function checkImageTagRule(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  const opts = normalizeRuleOptions(options);
-  return imageTag(indexManifests(manifests, opts.defaultNamespace));
+  return checkRule('image-tag', manifests, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,9 +459,8 @@ const DEFAULT_DENY_FIX = (ns: string) =>
   `add a NetworkPolicy in namespace "${ns}" with podSelector: {} and policyTypes: [Ingress, Egress] and no rules `
   + '(then allow each flow explicitly); with cdk8s-secure, put the workloads in an IsolatedNamespace';
 
-function networkIsolation(manifests: readonly unknown[], index: ManifestIndex, opts: NormalizedOptions): RuleResult {
+function networkIsolation(model: NetworkModel, index: ManifestIndex): RuleResult {
   const findings: Finding[] = [];
-  const model = NetworkModel.fromManifests([...manifests], { defaultNamespace: opts.defaultNamespace });
   const seen = new Set<string>();
   const namespaces = new Map<string, Entry[]>();
   for (const w of index.workloads) {
@@ -669,4 +707,334 @@ function imageTag(index: ManifestIndex): RuleResult {
     }
   }
   return result('image-tag', index.workloads.length, findings);
+}
+
+// ---------------------------------------------------------------------------------------------
+// service-account-token
+
+function serviceAccountToken(index: ManifestIndex): RuleResult {
+  const findings: Finding[] = [];
+  const accounts = new Map<string, Entry>();
+  for (const e of index.entries) {
+    if (e.ref.kind === 'ServiceAccount' && e.group === '') accounts.set(`${e.ref.namespace}/${e.ref.name}`, e);
+  }
+  for (const w of index.workloads) {
+    const spec = asRecord(w.template!.spec) ?? {};
+    const field = `${templatePrefix(w.ref.kind)}spec.automountServiceAccountToken`;
+    const subject = describe(w.ref);
+    if (spec.automountServiceAccountToken === false) continue;
+    const fix = 'set automountServiceAccountToken: false in the pod spec (or on its ServiceAccount), and mount a projected token only into pods that call the API server; '
+      + 'with cdk8s-secure, leave relax.mountServiceAccountToken unset';
+    if (spec.automountServiceAccountToken === true) {
+      findings.push({
+        rule: 'service-account-token', subject, resources: [w.ref], field,
+        message: 'its pods get a Kubernetes API token mounted (automountServiceAccountToken: true), which anyone who breaks into a container can use against the API server',
+        fix,
+      });
+      continue;
+    }
+    const saName = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== ''
+      ? spec.serviceAccountName
+      : typeof spec.serviceAccount === 'string' && spec.serviceAccount !== '' ? spec.serviceAccount : 'default';
+    const sa = accounts.get(`${w.ref.namespace}/${saName}`);
+    if (sa?.obj.automountServiceAccountToken === false) continue;
+    findings.push({
+      rule: 'service-account-token', subject, resources: sa ? [w.ref, sa.ref] : [w.ref], field,
+      message: `its pods leave automountServiceAccountToken unset and ${sa ? `their ${describe(sa.ref)} does not set it to false` : `their ServiceAccount "${saName}" is not among the manifests (Kubernetes' own mounts tokens)`}, so a Kubernetes API token is mounted into every container`,
+      fix,
+    });
+  }
+  return result('service-account-token', index.workloads.length, findings);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Istio: mesh-mtls, mesh-authorization, mesh-injection
+
+const ISTIO_SECURITY = 'security.istio.io';
+// Istio's default root namespace: policies there apply to the whole mesh.
+const MESH_ROOT_NAMESPACE = 'istio-system';
+
+type MeshMembership = 'sidecar' | 'ambient' | undefined;
+
+/** How a Namespace among the manifests enrols its pods in the mesh, as istiod reads the labels. */
+function namespaceMesh(entry: Entry | undefined): MeshMembership {
+  if (!entry) return undefined;
+  const l = entry.labels;
+  if (l['istio.io/dataplane-mode'] === 'ambient') return 'ambient';
+  if (l['istio-injection'] === 'enabled') return 'sidecar';
+  // istio-injection=disabled wins over a revision label.
+  if (l['istio-injection'] === undefined && l['istio.io/rev'] !== undefined) return 'sidecar';
+  return undefined;
+}
+
+function meshedText(ns: string, index: ManifestIndex): string {
+  const entry = index.namespaces.get(ns)!;
+  const l = entry.labels;
+  const label = l['istio.io/dataplane-mode'] === 'ambient' ? 'istio.io/dataplane-mode=ambient'
+    : l['istio-injection'] === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${l['istio.io/rev']}`;
+  return `namespace "${ns}" is in the mesh (${label})`;
+}
+
+/** Container port names Prometheus scrapes: endpoint `port`s of monitors, through Service ports. */
+function scrapePortNames(index: ManifestIndex): Set<string> {
+  const names = new Set<string>();
+  // Service port name -> the container ports (by name) it targets.
+  const targets = new Map<string, Set<string>>();
+  for (const s of index.entries) {
+    if (s.ref.kind !== 'Service' || s.group !== '') continue;
+    for (const sp of asArray(asRecord(s.obj.spec)?.ports)) {
+      const r = asRecord(sp);
+      if (typeof r?.name !== 'string' || typeof r.targetPort !== 'string') continue;
+      if (!targets.has(r.name)) targets.set(r.name, new Set());
+      targets.get(r.name)!.add(r.targetPort);
+    }
+  }
+  for (const m of index.entries) {
+    if (m.group !== 'monitoring.coreos.com') continue;
+    const list = m.ref.kind === 'ServiceMonitor' ? 'endpoints' : m.ref.kind === 'PodMonitor' ? 'podMetricsEndpoints' : undefined;
+    if (!list) continue;
+    for (const ep of asArray(asRecord(m.obj.spec)?.[list])) {
+      const port = asRecord(ep)?.port;
+      if (typeof port !== 'string') continue;
+      names.add(port);
+      for (const t of targets.get(port) ?? []) names.add(t);
+    }
+  }
+  return names;
+}
+
+const MTLS_FIX = 'set spec.mtls.mode: STRICT (and no portLevelMtls other than a PERMISSIVE exception for a Prometheus scrape port); '
+  + 'with cdk8s-secure, use an IsolatedNamespace with mesh and mtls: MtlsMode.STRICT';
+
+function meshMtls(index: ManifestIndex): RuleResult {
+  const findings: Finding[] = [];
+  const scrapeNames = scrapePortNames(index);
+  const policies = index.entries.filter((e) => e.group === ISTIO_SECURITY && e.ref.kind === 'PeerAuthentication');
+  const workloadsIn = new Map<string, Entry[]>();
+  for (const w of index.workloads) {
+    const list = workloadsIn.get(w.ref.namespace!);
+    if (list) list.push(w); else workloadsIn.set(w.ref.namespace!, [w]);
+  }
+  for (const pa of policies) {
+    const spec = asRecord(pa.obj.spec) ?? {};
+    const ns = pa.ref.namespace!;
+    const subject = describe(pa.ref);
+    const meshed = namespaceMesh(index.namespaces.get(ns)) !== undefined;
+    const meshWide = ns === MESH_ROOT_NAMESPACE && isAbsent(spec.selector);
+    const where = meshWide ? `it is in the mesh root namespace "${ns}" without a selector, so it applies to the whole mesh` : meshed ? meshedText(ns, index) : '';
+    const mode = asRecord(spec.mtls)?.mode;
+    if (mode === 'DISABLE') {
+      findings.push({ rule: 'mesh-mtls', subject, resources: [pa.ref], field: 'spec.mtls.mode', message: 'mtls mode DISABLE turns mutual TLS off: the pods it covers accept plain text and present no identity', fix: MTLS_FIX });
+    } else if (mode === 'PERMISSIVE' && (meshed || meshWide)) {
+      findings.push({ rule: 'mesh-mtls', subject, resources: [pa.ref], field: 'spec.mtls.mode', message: `mtls mode PERMISSIVE accepts plain text from any pod, although ${where}`, fix: MTLS_FIX });
+    }
+    // Istio ignores portLevelMtls without a selector.
+    const portLevel = asRecord(spec.portLevelMtls);
+    if (!portLevel || isAbsent(spec.selector)) continue;
+    const { matcher } = compileOwnSelector('mesh-mtls', pa, spec.selector, findings);
+    const selected = (workloadsIn.get(ns) ?? []).filter((w) => matcher(stringMap(asRecord(w.template!.metadata)?.labels)));
+    for (const [port, raw] of Object.entries(portLevel)) {
+      const portMode = asRecord(raw)?.mode;
+      const field = `spec.portLevelMtls["${port}"].mode`;
+      if (portMode === 'DISABLE') {
+        findings.push({ rule: 'mesh-mtls', subject, resources: [pa.ref], field, message: `port ${port} has mtls mode DISABLE: it accepts plain text and its clients are not identified`, fix: MTLS_FIX });
+        continue;
+      }
+      if (portMode !== 'PERMISSIVE' || !meshed) continue;
+      // The plain-text scrape exception: allowed on a port that is a Prometheus scrape port of
+      // every pod it selects, and nothing else there, whatever the protocol (mTLS is per port
+      // number: a UDP or second TCP port with the same number would be plain text too).
+      const isScrape = (w: Entry) => {
+        const same = runningContainers(w.template!.spec).flatMap((c) => asArray(asRecord(c)?.ports))
+          .map((p) => asRecord(p)).filter((r) => String(r?.containerPort) === port);
+        return same.length > 0 && same.every((r) => typeof r?.name === 'string' && scrapeNames.has(r.name));
+      };
+      if (selected.length > 0 && selected.every(isScrape)) continue;
+      findings.push({
+        rule: 'mesh-mtls', subject, resources: [pa.ref], field,
+        message: `port ${port} has mtls mode PERMISSIVE, so it accepts plain text, although ${where} and the port is not a port Prometheus scrapes (a ServiceMonitor or PodMonitor endpoint) on ${selected.length > 0 ? `every pod it selects (${selected.map((w) => describe(w.ref)).join(', ')})` : 'any pod: it selects none among the manifests'}`,
+        fix: 'drop the port-level exception, or keep it only for a dedicated metrics port that a ServiceMonitor or PodMonitor scrapes',
+      });
+    }
+  }
+  return result('mesh-mtls', policies.length, findings);
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+function isEmptyList(value: unknown): boolean {
+  return isAbsent(value) || (Array.isArray(value) && value.length === 0);
+}
+
+function meshAuthorization(index: ManifestIndex): RuleResult {
+  const findings: Finding[] = [];
+  const policies = index.entries.filter((e) => e.group === ISTIO_SECURITY && e.ref.kind === 'AuthorizationPolicy');
+  for (const ap of policies) {
+    const spec = asRecord(ap.obj.spec) ?? {};
+    if ((spec.action ?? 'ALLOW') !== 'ALLOW') continue;
+    const ns = ap.ref.namespace!;
+    const scope = !isAbsent(spec.selector) || !isAbsent(spec.targetRef) || !isEmptyList(spec.targetRefs)
+      ? 'the workloads it selects'
+      : ns === MESH_ROOT_NAMESPACE ? 'every workload of the mesh (it is in the root namespace without a selector)' : `every workload of namespace "${ns}" (it has no selector)`;
+    asArray(spec.rules).forEach((raw, i) => {
+      const rule = asRecord(raw) ?? {};
+      // `from` entries are OR'ed, so one empty source admits every source.
+      const anySource = isEmptyList(rule.from) || asArray(rule.from).some((f) => {
+        const source = asRecord(asRecord(f)?.source);
+        return !source || Object.keys(source).length === 0;
+      });
+      if (!anySource || !isEmptyList(rule.to) || !isEmptyList(rule.when)) return;
+      findings.push({
+        rule: 'mesh-authorization', subject: describe(ap.ref), resources: [ap.ref], field: `spec.rules[${i}]`,
+        message: `ALLOW rule ${i} has no source, operation or condition, so it admits every request from anyone to ${scope}`,
+        fix: 'name the callers in from[].source.principals (or namespaces) and the ports in to[].operation.ports; with cdk8s-secure, declare each flow with allowFrom / allowTo',
+      });
+    });
+  }
+  return result('mesh-authorization', policies.length, findings);
+}
+
+const OPT_OUT_ANNOTATIONS = [
+  'traffic.sidecar.istio.io/excludeInboundPorts',
+  'traffic.sidecar.istio.io/excludeOutboundPorts',
+  'traffic.sidecar.istio.io/excludeOutboundIPRanges',
+  'traffic.sidecar.istio.io/excludeInterfaces',
+];
+
+function meshInjection(index: ManifestIndex): RuleResult {
+  const findings: Finding[] = [];
+  let checked = 0;
+  for (const w of index.workloads) {
+    const ns = w.ref.namespace!;
+    const membership = namespaceMesh(index.namespaces.get(ns));
+    if (!membership) continue;
+    checked++;
+    const meta = asRecord(w.template!.metadata) ?? {};
+    const labels = stringMap(meta.labels);
+    const annotations = stringMap(meta.annotations);
+    const prefix = `${templatePrefix(w.ref.kind)}metadata.`;
+    const subject = describe(w.ref);
+    const where = meshedText(ns, index);
+    const push = (field: string, message: string, fix: string) => findings.push({ rule: 'mesh-injection', subject, resources: [w.ref], field: prefix + field, message, fix });
+    const optOutFix = 'remove it so the pods join the mesh; with cdk8s-secure, use mesh: false on the app, which also opens the plain-text path under STRICT explicitly';
+    if (membership === 'sidecar') {
+      for (const where2 of ['labels', 'annotations'] as const) {
+        const value = (where2 === 'labels' ? labels : annotations)['sidecar.istio.io/inject'];
+        if (value !== undefined && value.toLowerCase() === 'false') {
+          push(`${where2}["sidecar.istio.io/inject"]`, `its pods opt out of sidecar injection (sidecar.istio.io/inject: "false" ${where2 === 'labels' ? 'label' : 'annotation'}) although ${where}, so they have no sidecar: no mTLS, and STRICT PeerAuthentication does not protect them`, optOutFix);
+        }
+      }
+      for (const key of OPT_OUT_ANNOTATIONS) {
+        if (annotations[key] === undefined || annotations[key].trim() === '') continue;
+        push(`annotations["${key}"]`, `${key}: "${annotations[key]}" lets that traffic bypass the sidecar, so it is plain text and unauthorized by the mesh, although ${where}`, 'remove the annotation; traffic that must skip the mesh belongs in a pod outside it');
+      }
+      for (const key of ['traffic.sidecar.istio.io/includeInboundPorts', 'traffic.sidecar.istio.io/includeOutboundIPRanges']) {
+        if (annotations[key] === undefined || annotations[key].trim() === '*') continue;
+        push(`annotations["${key}"]`, `${key}: "${annotations[key]}" captures only part of the traffic, so the rest bypasses the sidecar, although ${where}`, 'remove the annotation (the default "*" captures everything)');
+      }
+      const mode = annotations['sidecar.istio.io/interceptionMode'];
+      if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') {
+        push('annotations["sidecar.istio.io/interceptionMode"]', `sidecar.istio.io/interceptionMode: "${mode}" stops the sidecar from capturing traffic, so it is plain text and unauthorized by the mesh, although ${where}`, 'remove the annotation (the default REDIRECT captures everything)');
+      }
+      for (const key of ['sidecar.istio.io/userVolume', 'sidecar.istio.io/userVolumeMount']) {
+        if (annotations[key] === undefined) continue;
+        push(`annotations["${key}"]`, `${key} adds volumes to the injected sidecar, outside the pod spec that Pod Security and these rules judge`, 'remove the annotation; declare volumes in the pod spec (with cdk8s-secure, the app\'s typed volume options)');
+      }
+    } else if (labels['istio.io/dataplane-mode'] === 'none') {
+      push('labels["istio.io/dataplane-mode"]', `its pods opt out of the ambient mesh (istio.io/dataplane-mode: none) although ${where}, so their traffic is plain text and unauthorized by the mesh`, optOutFix);
+    }
+  }
+  return result('mesh-injection', checked, findings);
+}
+
+// ---------------------------------------------------------------------------------------------
+// network-allow-all, metadata-endpoint
+
+interface PolicyEntry {
+  readonly entry: Entry;
+  readonly policy: CompiledPolicy;
+}
+
+function policyEntries(model: NetworkModel, index: ManifestIndex): PolicyEntry[] {
+  const byId = new Map<string, CompiledPolicy>();
+  const namespaces = new Set(index.entries.filter((e) => e.ref.kind === 'NetworkPolicy').map((e) => e.ref.namespace!));
+  for (const ns of namespaces) {
+    // Of two policies with one id (a duplicate, which duplicate-object reports) the first is judged.
+    for (const p of model._policiesIn(ns)) if (!byId.has(p.id)) byId.set(p.id, p);
+  }
+  return index.entries
+    .filter((e) => e.ref.kind === 'NetworkPolicy' && e.group === 'networking.k8s.io')
+    .flatMap((entry) => {
+      const policy = byId.get(`${entry.ref.namespace}/${entry.ref.name}`);
+      return policy ? [{ entry, policy }] : [];
+    });
+}
+
+function networkAllowAll(all: readonly PolicyEntry[]): RuleResult {
+  const findings: Finding[] = [];
+  const denies = new Map<string, number>();
+  for (const { policy } of all) if (isDefaultDeny(policy)) denies.set(policy.namespace, (denies.get(policy.namespace) ?? 0) + 1);
+  for (const { entry, policy } of all) {
+    // A default-deny other than this policy (which, having an allow-all rule, is none itself).
+    const denyBeside = (denies.get(policy.namespace) ?? 0) > 0;
+    const selects = JSON.stringify(asRecord(entry.obj.spec)?.podSelector ?? {});
+    for (const [direction, rules, field] of [['ingress', policy.ingress, 'from'], ['egress', policy.egress, 'to']] as const) {
+      (rules ?? []).forEach((rule, i) => {
+        if (!isAllowAll(rule)) return;
+        findings.push({
+          rule: 'network-allow-all', subject: describe(entry.ref), resources: [entry.ref], field: `spec.${direction}[${i}]`,
+          message: `${direction} rule ${i} has no ${field} and no ports, so it admits every peer on every port for the pods it selects (podSelector ${selects})`
+            + (denyBeside ? `, undoing the default-deny of namespace "${policy.namespace}" for them` : ''),
+          fix: `list the peers in ${field} and the ports the pods need; with cdk8s-secure, declare each flow with ${direction === 'ingress' ? 'allowFrom' : 'allowTo'}`,
+        });
+      });
+    }
+  }
+  return result('network-allow-all', all.length, findings);
+}
+
+function metadataEndpoint(all: readonly PolicyEntry[], opts: NormalizedOptions): RuleResult {
+  const findings: Finding[] = [];
+  const targets = opts.metadataCidrs.map((m) => parseCidr(m)!);
+  for (const { entry, policy } of all) {
+    (policy.egress ?? []).forEach((rule, i) => {
+      const reached = targets.filter((t) => rule.anyPeer
+        || rule.peers.some((p) => p.kind === 'ipBlock' && ipBlockReaches(p.cidr, p.except, t)));
+      if (reached.length === 0) return;
+      const blocks = rule.peers.flatMap((p) => (p.kind === 'ipBlock' && reached.some((t) => ipBlockReaches(p.cidr, p.except, t)) ? [p.text] : []));
+      findings.push({
+        rule: 'metadata-endpoint', subject: describe(entry.ref), resources: [entry.ref], field: `spec.egress[${i}]`,
+        message: `egress rule ${i} admits ${rule.anyPeer ? 'every destination (it has no to)' : `ipBlock ${blocks.join(', ')}`}, which contains the cloud metadata address ${reached.map((t) => t.text).join(', ')}; it hands node credentials to any pod that reaches it`,
+        fix: `add ${reached.map((t) => t.text).join(' and ')} to the ipBlock's except (or narrow the block); with cdk8s-secure, Peer.ipBlock does this for you`,
+      });
+    });
+  }
+  return result('metadata-endpoint', all.length, findings);
+}
+
+// ---------------------------------------------------------------------------------------------
+// duplicate-object
+
+function duplicateObject(index: ManifestIndex): RuleResult {
+  const findings: Finding[] = [];
+  const byKey = new Map<string, Entry[]>();
+  for (const e of index.entries) {
+    // generateName objects get a fresh name each time; unnamed ones are rejected anyway.
+    if (e.ref.name.endsWith('*') || e.ref.name === '<unnamed>') continue;
+    const key = `${e.group}\u0000${e.ref.kind}\u0000${e.ref.namespace ?? ''}\u0000${e.ref.name}`;
+    const list = byKey.get(key);
+    if (list) list.push(e); else byKey.set(key, [e]);
+  }
+  for (const entries of byKey.values()) {
+    if (entries.length < 2) continue;
+    const ref = entries[0].ref;
+    findings.push({
+      rule: 'duplicate-object', subject: describe(ref), resources: entries.map((e) => e.ref),
+      message: `is defined ${entries.length} times (manifests ${entries.map((e) => `#${e.ref.index}`).join(', ')}); the API server keeps one object per group, kind, namespace and name, so the last one applied silently replaces the others`,
+      fix: 'give each object a unique name in its namespace, or remove the copies',
+    });
+  }
+  return result('duplicate-object', byKey.size, findings);
 }

@@ -1,4 +1,4 @@
-import { parseCidr } from './net';
+import { cidrContains, cidrProblem, parseCidr } from './cidr';
 
 /**
  * Input checks as pure functions: each returns `undefined` when the value is fine, or a sentence
@@ -162,12 +162,12 @@ export function checkCapability(what: string, cap: string): string | undefined {
 export function cidrWithin(outer: string, inner: string): boolean {
   const o = parseCidr(outer);
   const i = parseCidr(inner);
-  return !!o && !!i && o.family === i.family && i.start >= o.start && i.end <= o.end;
+  return !!o && !!i && cidrContains(o, i);
 }
 
+/** A block in canonical form, as this library takes them (see core/cidr.ts). */
 export function checkCidr(what: string, cidr: string): string | undefined {
-  if (parseCidr(cidr)) return undefined;
-  return `${what} "${cidr}" is not a CIDR block. Fix: write an address and a prefix length, e.g. "10.20.0.0/16" or "2001:db8::/32".`;
+  return cidrProblem(what, cidr);
 }
 
 /** `a + b` for quantities of the same resource, in a unit exact for Kubernetes (milli or bytes). */

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import { checkCidr, checkDnsLabel, checkLabels, cidrWithin } from '../core/validate';
+import { exceptMetadata, ipBlockProblems, metadataReached, normalizeCidr } from '../core/cidr';
+import { checkDnsLabel, checkLabels } from '../core/validate';
 import { MeshMode } from './mesh';
 
 /** Network protocols a port can use. */
@@ -134,8 +135,6 @@ export interface Connection {
   readonly protocol: Protocol;
 }
 
-const METADATA_CIDR_V4 = '169.254.169.254/32';
-
 /** How a peer outside this library takes part in the Istio mesh. */
 export interface PeerMeshOptions {
   /**
@@ -199,14 +198,23 @@ export class Peer implements IPeer {
   }
 
   /**
-   * Addresses outside the cluster. `0.0.0.0/0` always excepts the cloud metadata endpoint
-   * (169.254.169.254/32), which hands out node credentials to any pod that can reach it.
+   * Addresses outside the cluster. Blocks are stored in canonical form (`0.0.0.0/00` and
+   * `1.2.3.4/0` are `0.0.0.0/0`). A block that contains a cloud metadata address
+   * (169.254.169.254/32, fd00:ec2::254/128), which hands out node credentials to any pod that can
+   * reach it, always excepts it, whatever the spelling.
    */
   public static ipBlock(cidr: string, except: string[] = []): Peer {
-    const problem = checkCidr('Peer.ipBlock cidr', cidr) ?? except.map((e) => checkCidr('Peer.ipBlock except', e)
-      ?? (cidrWithin(cidr, e) ? undefined : `Peer.ipBlock except "${e}" is not inside "${cidr}". Fix: list only blocks within the cidr.`)).find((p) => p !== undefined);
-    const all = cidr === '0.0.0.0/0' && !except.includes(METADATA_CIDR_V4) ? [...except, METADATA_CIDR_V4] : [...except];
-    return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: all.length ? all : undefined, description: `ipBlock ${cidr}` }, problem);
+    const problem = ipBlockProblems('Peer.ipBlock', cidr, except)[0];
+    if (problem !== undefined) {
+      return new Peer({ kind: PeerKind.IP_BLOCK, cidr, except: except.length ? [...except] : undefined, description: `ipBlock ${cidr}` }, problem);
+    }
+    const block = normalizeCidr(cidr)!;
+    const all = exceptMetadata(block, [...new Set(except.map((e) => normalizeCidr(e)!))]);
+    const reached = metadataReached([{ cidr: block, except: all }]);
+    const inMetadata = reached.length > 0
+      ? `Peer.ipBlock "${cidr}" lies inside the cloud metadata block ${reached.map((r) => r.text).join(', ')}, which hands out node credentials. Fix: do not allow traffic to it.`
+      : undefined;
+    return new Peer({ kind: PeerKind.IP_BLOCK, cidr: block, except: all.length ? all : undefined, description: `ipBlock ${block}` }, inMetadata);
   }
 
   private static checkMesh(options: PeerMeshOptions): string | undefined {

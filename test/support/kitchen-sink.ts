@@ -3,7 +3,10 @@ import { EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, Peer
 
 const IMAGE = 'ghcr.io/acme/app:1.0.0';
 
-/** Every construct with its defaults and most options, in one app (not yet synthesized). */
+/**
+ * Every construct with its defaults and most options, in one app, not yet synthesized (judged by
+ * test/conformance.test.ts and test/judges.test.ts; its bytes pinned by test/golden.test.ts).
+ */
 export function kitchenSinkApp(): App {
   const app = Testing.app();
   const plain = new Chart(app, 'plain', { namespace: 'plain' });
