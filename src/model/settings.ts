@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { throwIfProblems } from '../core/errors';
+import { SecureConfigError, throwIfProblems } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/validate';
 
 /** Facts about the cluster, set once per app. Defaults match a stock Istio and kube-prometheus-stack. */
@@ -107,7 +107,7 @@ export class ClusterSettings {
     const root = scope.node.root as any;
     const reader = ClusterSettings.liveReader(scope.node.root, root[READ_BY]);
     if (reader !== undefined) {
-      throw new Error(`ClusterSettings.apply() came after ${reader} had already read the settings, so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`);
+      throw new SecureConfigError(scope.node.path || 'App', [`ClusterSettings.apply() came after ${reader} had already read the settings, so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`]);
     }
     throwIfProblems(scope.node.path || 'App', ClusterSettings.problems(props));
     root[SETTINGS] = { ...(root[SETTINGS] ?? CLUSTER_SETTINGS_DEFAULTS), ...ClusterSettings.defined(props) };
