@@ -5,10 +5,10 @@
  * namespace and name, next to the manifests, so the validation plugin can name the construct
  * that made the object a finding is about.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { readJsonFile, writeJsonFile } from './io';
 
 /** Written into the app's outdir, beside cdk8s' construct-metadata.json. */
 export const OBJECT_PATHS_FILE = 'cdk8s-secure-paths.json';
@@ -56,8 +56,7 @@ export function objectPathsOf(root: IConstruct): Record<string, string[]> {
 
 /** Writes `OBJECT_PATHS_FILE` into `app.outdir`. */
 export function writeObjectPaths(app: App): void {
-  fs.mkdirSync(app.outdir, { recursive: true });
-  fs.writeFileSync(path.join(app.outdir, OBJECT_PATHS_FILE), JSON.stringify({ version: VERSION, objects: objectPathsOf(app) }));
+  writeJsonFile(path.join(app.outdir, OBJECT_PATHS_FILE), { version: VERSION, objects: objectPathsOf(app) });
 }
 
 /**
@@ -67,14 +66,9 @@ export function writeObjectPaths(app: App): void {
 export function readObjectPaths(manifestFiles: readonly string[]): Record<string, string[]> | undefined {
   const dirs = [...new Set(manifestFiles.flatMap((f) => [path.dirname(f), path.dirname(path.dirname(f))]))];
   for (const dir of dirs) {
-    const file = path.join(dir, OBJECT_PATHS_FILE);
-    if (!fs.existsSync(file)) continue;
-    try {
-      const json = JSON.parse(fs.readFileSync(file, 'utf-8'));
-      if (json?.version === VERSION && json.objects && typeof json.objects === 'object') return json.objects;
-    } catch {
-      // An unreadable file only costs exactness: paths fall back to cdk8s' name-keyed metadata.
-    }
+    // An absent or unreadable file only costs exactness: paths fall back to cdk8s' name-keyed metadata.
+    const json = readJsonFile(path.join(dir, OBJECT_PATHS_FILE)) as { version?: unknown; objects?: unknown } | undefined;
+    if (json?.version === VERSION && json.objects && typeof json.objects === 'object') return json.objects as Record<string, string[]>;
   }
   return undefined;
 }

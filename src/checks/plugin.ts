@@ -15,8 +15,7 @@
  * name is instead `npm install`ed into ~/.cdk8s/plugins on first use. `version` must be an exact
  * version (the CLI rejects ranges) and only labels the report for local packages.
  */
-import * as fs from 'fs';
-import { parseManifestYaml } from './report';
+import { readManifestFile } from './io';
 import { OBJECT_PATHS_FILE, manifestKey, objectKey, readObjectPaths } from './object-paths';
 import { Finding, RULE_IDS, ResourceRef, RuleOptions, normalizeRuleOptions, runRules } from './rules';
 
@@ -89,7 +88,7 @@ export class SecureValidation {
     const manifests: unknown[] = [];
     const files: string[] = [];
     for (const file of context.manifests) {
-      for (const doc of parseManifestYaml(fs.readFileSync(file, 'utf-8'), file)) {
+      for (const doc of readManifestFile(file)) {
         manifests.push(doc);
         files.push(file);
       }
