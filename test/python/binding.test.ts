@@ -11,6 +11,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -120,6 +121,26 @@ describe('the Python binding', () => {
     expect(shop.filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['api', 'web']);
     expect(shop.map((d) => d.kind)).toEqual(expect.arrayContaining(['AuthorizationPolicy', 'ServiceMonitor', 'PrometheusRule', 'HorizontalPodAutoscaler']));
     expect(manifests(py)).toEqual(expected);
+  });
+
+  test("README's first example in Python writes the same YAML as README's TypeScript one", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = (lang: string) => {
+      const m = readme.match(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```', 'm'));
+      if (!m) throw new Error(`README.md has no ${lang} block`);
+      return m[1];
+    };
+    const tsSource = ts.transpileModule(block('ts'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } })
+      .outputText.replace(/require\("cdk8s-secure"\)/g, `require(${JSON.stringify(ROOT)})`);
+    fs.writeFileSync(path.join(work, 'readme.js'), tsSource);
+    fs.writeFileSync(path.join(work, 'readme.py'), block('python'));
+    const [tsOut, pyOut] = [path.join(work, 'readme-ts'), path.join(work, 'readme-py')];
+    run(process.execPath, [path.join(work, 'readme.js')], { env: { ...ENV, CDK8S_OUTDIR: tsOut, NODE_PATH: path.join(ROOT, 'node_modules') } });
+    run(VENV_PY, [path.join(work, 'readme.py')], { env: { ...ENV, CDK8S_OUTDIR: pyOut } });
+    const expected = manifests(tsOut);
+    expect(expected.map(([f]) => f)).toEqual(['shop.k8s.yaml']);
+    expect(parseAllDocuments(expected[0][1]).map((d) => d.toJSON()).filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name)).toEqual(['web', 'api']);
+    expect(manifests(pyOut)).toEqual(expected);
   });
 
   test('bad input fails in Python with the library\'s message, construct path and fix', () => {
