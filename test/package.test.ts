@@ -45,7 +45,7 @@ web.allowFrom(Peer.namespace('ingress-nginx'));
 app.synth();
 `;
 
-/** Runs `cmd` without network when the machine can (an unprivileged network namespace). */
+/** A command prefix that cuts the network (an unprivileged network namespace), where the machine allows one. */
 const offline: string[] | undefined = spawnSync('unshare', ['-rn', 'true']).status === 0 ? ['unshare', '-rn'] : undefined;
 
 describe('the packed library in a fresh cdk8s project', () => {

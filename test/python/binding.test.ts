@@ -76,9 +76,11 @@ describe('the Python binding', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-python-'));
     // --code-only: pacmak's own build makes a fresh venv and downloads its build tools on every
     // run; the cached venv has the same tools at pinned versions. The package is already
-    // compiled (npm test runs jsii), so npm pack runs no lifecycle scripts.
+    // compiled (npm test runs jsii), so pacmak's `npm pack` runs no lifecycle scripts: prepack
+    // would rewrite lib/ under the other test files. (npm's setting rather than pacmak's
+    // --pack-command, which copies the package with its node_modules before packing.)
     run(process.execPath, [require.resolve('jsii-pacmak/bin/jsii-pacmak'), '--targets', 'python', '--code-only',
-      '--pack-command', 'npm pack --ignore-scripts', '--outdir', path.join(work, 'pacmak')]);
+      '--outdir', path.join(work, 'pacmak')], { env: { ...ENV, npm_config_ignore_scripts: 'true' } });
     run(VENV_PY, ['-m', 'build', '--no-isolation', '--wheel', '--outdir', path.join(work, 'wheel'), path.join(work, 'pacmak', 'python')]);
     const wheels = fs.readdirSync(path.join(work, 'wheel')).filter((f) => f.endsWith('.whl'));
     expect(wheels).toEqual([`cdk8s_secure-${pkg.version}-py3-none-any.whl`]);
