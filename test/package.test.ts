@@ -123,7 +123,9 @@ describe('the packed library in a fresh cdk8s project', () => {
     const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'cdk8s-secure', 'package.json'), 'utf8'));
     expect(INSTALL_SCRIPTS.filter((s) => installed.scripts?.[s] !== undefined)).toEqual([]);
     expect(installed.scripts.prepack).toBe('npm run jsii');
-    expect(installLog.split('\n').filter((l) => /install-scripts|cdk8s-secure.*(prepare|install)/.test(l))).toEqual([]);
+    // npm 11 lists a dependency's install-time scripts, `prepare` included, for approval:
+    // "npm warn install-scripts   cdk8s-secure@0.1.0 (prepare: tsc -p tsconfig.json)".
+    expect(installLog.split('\n').filter((l) => l.includes('install-scripts') && l.includes('cdk8s-secure@'))).toEqual([]);
   });
 
   test('Construct Hub can list it: cdk8s keyword, SPDX license with its text, README and assembly', () => {
