@@ -137,6 +137,35 @@ describe('the packed library in a fresh cdk8s project', () => {
     expect(Object.keys(pkg.jsii.targets).sort()).toEqual(['dotnet', 'go', 'java', 'python']);
   });
 
+  test('README names the packages jsii.targets configures', () => {
+    const t = pkg.jsii.targets;
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## Synthesize and apply'));
+    expect(install).toContain(`| Python | PyPI \`${t.python.distName}\` | \`from ${t.python.module} import SecureApp\` |`);
+    expect(install).toContain(`| Java | Maven \`${t.java.maven.groupId}:${t.java.maven.artifactId}\` | \`import ${t.java.package}.SecureApp;\` |`);
+    expect(install).toContain(`| Go | \`${t.go.moduleName}/cdk8ssecure\` |`);
+    expect(install).toContain(`| .NET | NuGet \`${t.dotnet.packageId}\` | \`using ${t.dotnet.namespace};\` |`);
+  });
+
+  test('jsii-pacmak generates the Java, Go and .NET packages under those names', () => {
+    const out = path.join(dir, 'pacmak');
+    // From the fresh copy's assembly; npm's setting keeps pacmak's `npm pack` from re-running prepack.
+    execFileSync(process.execPath, [require.resolve('jsii-pacmak/bin/jsii-pacmak'), '--targets', 'java,go,dotnet', '--code-only', '--outdir', out],
+      { cwd: clone, stdio: 'pipe', env: { ...process.env, npm_config_ignore_scripts: 'true' } });
+    const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf8');
+    const t = pkg.jsii.targets;
+    expect(read('go/cdk8ssecure/go.mod').split('\n')[0]).toBe(`module ${t.go.moduleName}/cdk8ssecure`);
+    expect(read('go/cdk8ssecure/SecureApp.go')).toContain('func NewSecureApp(scope constructs.Construct, id *string, props *SecureAppProps) SecureApp {');
+    // gofmt parses every generated file (listing those it would reformat, which pacmak's output
+    // may be): a syntax error fails here, without fetching the Go modules.
+    const gofmt = spawnSync('gofmt', ['-e', '-l', path.join(out, 'go')], { encoding: 'utf8' });
+    expect({ status: gofmt.status, stderr: gofmt.stderr }).toEqual({ status: 0, stderr: '' });
+    const pom = read('java/pom.xml');
+    expect(pom).toContain(`<groupId>${t.java.maven.groupId}</groupId>\n  <artifactId>${t.java.maven.artifactId}</artifactId>`);
+    expect(read(`java/src/main/java/${t.java.package.replace(/\./g, '/')}/SecureApp.java`)).toContain(`package ${t.java.package};`);
+    expect(read(`dotnet/${t.dotnet.packageId}/${t.dotnet.packageId}.csproj`)).toContain(`<PackageId>${t.dotnet.packageId}</PackageId>`);
+    expect(read(`dotnet/${t.dotnet.packageId}/${t.dotnet.namespace.replace(/\./g, '/')}/SecureApp.cs`)).toContain(`namespace ${t.dotnet.namespace}`);
+  }, 180_000);
+
   test('cdk8s synth of a consumer app uses the installed package and emits hardened manifests', () => {
     const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'cdk8s-secure', 'package.json'), 'utf8'));
     expect(installed.version).toBe(pkg.version);
