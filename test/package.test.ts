@@ -254,6 +254,9 @@ describe('the packed library in a fresh cdk8s project', () => {
       expect(pairs.filter((_, i) => i % 2 === 0).every((a) => a === '-f')).toBe(true);
       const files = pairs.filter((_, i) => i % 2 === 1);
       expect(files).toEqual(['dist/shop.k8s.yaml']);
+      // One apply creates the namespace before what goes in it.
+      const first = parseAllDocuments(fs.readFileSync(path.join(project, files[0]), 'utf8'))[0].toJSON();
+      expect([first.kind, first.metadata.name]).toEqual(['Namespace', 'shop']);
       for (const f of files) {
         const docs = parseAllDocuments(fs.readFileSync(path.join(project, f), 'utf8')).map((d) => d.toJSON());
         expect(docs.length).toBeGreaterThan(5);
