@@ -17,7 +17,7 @@
  */
 import { readManifestFile } from './io';
 import { OBJECT_PATHS_FILE, manifestKey, objectKey, readObjectPaths } from './object-paths';
-import { Finding, RULE_IDS, ResourceRef, RuleOptions, normalizeRuleOptions, runRules } from './rules';
+import { Finding, RULE_IDS, ResourceRef, RuleOptions, runRules, ruleOptionsProblems } from './rules';
 
 // The CLI's contract, structurally: cdk8s-cli is a build-time tool, not a runtime dependency.
 
@@ -72,11 +72,8 @@ export class SecureValidation {
     if (unknown.length > 0) {
       throw new Error(`cdk8s-secure validation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Fix: use ${PROPERTIES.join(', ')}.`);
     }
-    try {
-      normalizeRuleOptions(props);
-    } catch (e) {
-      throw new Error(`cdk8s-secure validation properties: ${(e as Error).message}`);
-    }
+    const [problem] = ruleOptionsProblems(props);
+    if (problem) throw new Error(`cdk8s-secure validation properties: ${problem}`);
     this.options = { ...props };
   }
 

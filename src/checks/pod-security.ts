@@ -54,14 +54,16 @@ export function podSecurityMinor(v: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
+/** What is wrong with a Pod Security version, or undefined when it is one. */
+export function podSecurityVersionProblem(v: string): string | undefined {
+  return podSecurityMinor(v) !== undefined ? undefined
+    : `invalid Pod Security version ${JSON.stringify(v)}: expected "latest" or "v1.<minor>" (for example "v1.${LATEST_POD_SECURITY_MINOR}")`;
+}
+
 /** version: 'latest', 'v1.N' or '1.N'. Returns the minor (LATEST_POD_SECURITY_MINOR for 'latest'). */
 export function parsePodSecurityVersion(v: string): number {
   const minor = podSecurityMinor(v);
-  if (minor === undefined) {
-    throw new Error(
-      `invalid Pod Security version ${JSON.stringify(v)}: expected "latest" or "v1.<minor>" (for example "v1.${LATEST_POD_SECURITY_MINOR}")`,
-    );
-  }
+  if (minor === undefined) throw new Error(podSecurityVersionProblem(v));
   return minor;
 }
 

@@ -166,14 +166,26 @@ export class NetworkModel {
 
   /** Which policies isolate the pods of an endpoint (pods only; an outside address has no policies). */
   isolation(endpoint: Endpoint): IsolationInfo {
-    const side = this.resolve(endpoint);
-    if (side.kind !== 'pod') throw new Error(`${side.label} is outside the cluster; NetworkPolicies do not isolate it.`);
-    return {
+    const { info, problem } = this._isolationOf(endpoint);
+    if (!info) throw new Error(problem);
+    return info;
+  }
+
+  /**
+   * `isolation()`, or why it cannot be answered (no such workload, an ambiguous one, an outside
+   * address), for callers that report rather than throw.
+   * @internal
+   */
+  public _isolationOf(endpoint: Endpoint): { info?: IsolationInfo; problem?: string } {
+    const { side, problem } = this.lookup(endpoint);
+    if (!side) return { problem };
+    if (side.kind !== 'pod') return { problem: `${side.label} is outside the cluster; NetworkPolicies do not isolate it.` };
+    return { info: {
       ingressIsolated: side.ingress.length > 0,
       egressIsolated: side.egress.length > 0,
       ingressPolicies: side.ingress.map((p) => p.id),
       egressPolicies: side.egress.map((p) => p.id),
-    };
+    } };
   }
 
   /** The workloads found in the manifests, in manifest order. */
@@ -238,24 +250,31 @@ export class NetworkModel {
     };
   }
 
+  /** The side an endpoint names; the caller's argument error when it names none or two. */
   private resolve(endpoint: Endpoint): Side {
+    const { side, problem } = this.lookup(endpoint);
+    if (!side) throw new Error(problem);
+    return side;
+  }
+
+  private lookup(endpoint: Endpoint): { side?: Side; problem?: string } {
     const spec = endpoint._spec;
     switch (spec.kind) {
       case 'ip':
-        return { kind: 'external', label: endpoint.description, address: spec.address };
+        return { side: { kind: 'external', label: endpoint.description, address: spec.address } };
       case 'pods':
-        return this.podSide(endpoint.description, spec.namespace, spec.labels, spec.ports);
+        return { side: this.podSide(endpoint.description, spec.namespace, spec.labels, spec.ports) };
       case 'dns':
-        return this.podSide(endpoint.description, this.dns.namespace, this.dns.podLabels, KUBE_DNS_PORTS);
+        return { side: this.podSide(endpoint.description, this.dns.namespace, this.dns.podLabels, KUBE_DNS_PORTS) };
       case 'workload': {
         const key = `${spec.namespace}/${spec.name}`;
         const found = (this.recordsByName.get(key) ?? []).filter((r) => spec.workloadKind === undefined || r.summary.kind === spec.workloadKind);
-        if (found.length === 1) return found[0].side;
+        if (found.length === 1) return { side: found[0].side };
         if (found.length > 1) {
-          throw new Error(`Workload ${key} is ambiguous: ${found.map((r) => r.summary.kind).join(', ')}. Fix: pass the kind to Endpoint.workload().`);
+          return { problem: `Workload ${key} is ambiguous: ${found.map((r) => r.summary.kind).join(', ')}. Fix: pass the kind to Endpoint.workload().` };
         }
         const known = this.records.map((r) => r.summary.id).join(', ') || 'none';
-        throw new Error(`No workload ${key}${spec.workloadKind ? ` of kind ${spec.workloadKind}` : ''} in the manifests (workloads: ${known}).`);
+        return { problem: `No workload ${key}${spec.workloadKind ? ` of kind ${spec.workloadKind}` : ''} in the manifests (workloads: ${known}).` };
       }
     }
   }

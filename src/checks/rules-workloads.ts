@@ -147,13 +147,11 @@ export function networkIsolation(model: NetworkModel, index: ManifestIndex): Rul
       });
       continue;
     }
-    let iso;
-    try {
-      iso = model.isolation(Endpoint.workload(ns, w.ref.name, w.ref.kind));
-    } catch (e) {
+    const { info: iso, problem } = model._isolationOf(Endpoint.workload(ns, w.ref.name, w.ref.kind));
+    if (!iso) {
       // Two workloads of one kind, namespace and name (a duplicated manifest): the API server
       // would keep only one, so which one is unknowable.
-      findings.push({ rule: 'network-isolation', subject, resources: [w.ref], message: `cannot be evaluated: ${(e as Error).message}`, fix: 'give each workload a unique name in its namespace' });
+      findings.push({ rule: 'network-isolation', subject, resources: [w.ref], message: `cannot be evaluated: ${problem}`, fix: 'give each workload a unique name in its namespace' });
       continue;
     }
     const missing = [...(iso.ingressIsolated ? [] : ['Ingress']), ...(iso.egressIsolated ? [] : ['Egress'])];

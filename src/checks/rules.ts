@@ -10,7 +10,7 @@
  */
 import { NetworkModel } from './reachability';
 import { DEFAULT_METADATA_CIDRS, parseCidr } from '../core/cidr';
-import { PodSecurityLevelName, parsePodSecurityVersion } from './pod-security';
+import { PodSecurityLevelName, podSecurityVersionProblem } from './pod-security';
 import { LEVELS, NormalizedOptions, RULE_IDS, RuleId, RuleOptions, RuleResult } from './rules-types';
 import { indexManifests } from './rules-index';
 import { imageTag, networkIsolation, pdb, podSecurity, serviceAccountToken, serviceMonitorPort } from './rules-workloads';
@@ -34,13 +34,10 @@ export function ruleOptionProblem<K extends keyof RuleOptions>(option: K, value:
         return `${name} ${JSON.stringify(value)} is not a Pod Security level. Fix: use "privileged", "baseline" or "restricted".`;
       }
       return undefined;
-    case 'defaultVersion':
-      try {
-        parsePodSecurityVersion(value as string);
-        return undefined;
-      } catch (e) {
-        return `${name}: ${(e as Error).message}`;
-      }
+    case 'defaultVersion': {
+      const problem = podSecurityVersionProblem(value as string);
+      return problem === undefined ? undefined : `${name}: ${problem}`;
+    }
     case 'defaultNamespace':
       if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
         return `${name} ${JSON.stringify(value)} is not a namespace name. Fix: use a DNS label such as "default".`;
@@ -61,18 +58,28 @@ export function ruleOptionProblem<K extends keyof RuleOptions>(option: K, value:
 
 /** Checks options and fills in defaults; throws one error naming the bad option and the fix. */
 export function normalizeRuleOptions(options: RuleOptions = {}): NormalizedOptions {
-  const filled: Required<RuleOptions> = {
+  const [problem] = ruleOptionsProblems(options);
+  if (problem) throw new Error(problem);
+  const filled = withDefaults(options);
+  return { ...filled, disable: new Set(filled.disable as RuleId[]), metadataCidrs: [...filled.metadataCidrs] };
+}
+
+/** Every problem of the options, in option order; empty when they are fine. */
+export function ruleOptionsProblems(options: RuleOptions = {}): string[] {
+  const filled = withDefaults(options);
+  return (['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable', 'metadataCidrs'] as const)
+    .map((option) => ruleOptionProblem(option, filled[option]))
+    .filter((p): p is string => p !== undefined);
+}
+
+function withDefaults(options: RuleOptions): Required<RuleOptions> {
+  return {
     defaultLevel: options.defaultLevel ?? 'restricted',
     defaultVersion: options.defaultVersion ?? 'latest',
     defaultNamespace: options.defaultNamespace ?? 'default',
     disable: options.disable ?? [],
     metadataCidrs: options.metadataCidrs ?? [...DEFAULT_METADATA_CIDRS],
   };
-  for (const option of ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable', 'metadataCidrs'] as const) {
-    const problem = ruleOptionProblem(option, filled[option]);
-    if (problem) throw new Error(problem);
-  }
-  return { ...filled, disable: new Set(filled.disable as RuleId[]), metadataCidrs: [...filled.metadataCidrs] };
 }
 
 /** Runs every rule not disabled, in `RULES` order. */
