@@ -18,8 +18,12 @@ export { SecureConfigError } from './core/errors';
 
 // Intents and the values they take
 export { Peer, PeerKind, Protocol } from './model/peer';
-export type { IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './model/peer';
+export type { HttpMatch, IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './model/peer';
 export type { Connection, ConnectionOptions } from './model/connection';
+export { Gateway, ListenerProtocol } from './model/gateway';
+export type { EntryInfo, ExposeOptions, GatewayAttributes, GatewayListener, IEntryPoint } from './model/gateway';
+export { Cni, HostProtocol } from './model/hosts';
+export type { AllowToHostOptions } from './model/hosts';
 export type { ResourceRange } from './model/resources';
 export { PodSecurityLevel, TARGET_KUBERNETES_VERSION } from './model/placement';
 export type { ContainerLimits, IPlacedWorkload, Placement } from './model/placement';

@@ -9,8 +9,11 @@ import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
 import { meshHoles } from './model/holes';
 import { WorkloadIntents } from './model/intents';
+import type { ExposeOptions, IEntryPoint } from './model/gateway';
+import type { AllowToHostOptions } from './model/hosts';
 import { Mesh, MeshMode, protocolFromName } from './model/mesh';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
+import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload } from './north-south';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
 import { ResourceFootprint } from './model/quota';
 import { ClusterSettings } from './model/settings';
@@ -213,6 +216,29 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
    */
   public allowTo(peer: IPeer, options: ConnectionOptions = {}): void {
     this.connect(this, peer, options);
+  }
+
+  /**
+   * Expose this app through an existing Gateway (or Ingress controller): an HTTPRoute for
+   * `hostnames` (plus a ReferenceGrant when the route is in another namespace than the app),
+   * ingress from the gateway's pods only, on the app's container port, and, when the gateway is
+   * meshed, its identity in the AuthorizationPolicy.
+   */
+  public exposeVia(gateway: IEntryPoint, options: ExposeOptions): void {
+    exposeWorkload(this.northSouth(), gateway, options);
+  }
+
+  /**
+   * Let this app reach an external host by DNS name: a CiliumNetworkPolicy with `toFQDNs` where
+   * the cluster runs Cilium, else (in a sidecar mesh) a ServiceEntry and a REGISTRY_ONLY Sidecar.
+   * Anywhere else it is an error: a plain NetworkPolicy cannot match names (use Peer.ipBlock).
+   */
+  public allowToHost(hostname: string, options: AllowToHostOptions): void {
+    allowWorkloadToHost(this.northSouth(), hostname, options);
+  }
+
+  private northSouth(): NorthSouthWorkload {
+    return { scope: this, workload: this, intents: this._intents, labels: this.labels, servicePorts: this.parts.ports.servicePorts, mesh: this.mesh?.mode };
   }
 
   /** Records the connection on every workload involved, or fails naming this app's path. */

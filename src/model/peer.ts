@@ -24,6 +24,8 @@ export enum PeerKind {
   PODS = 'pods',
   /** Addresses outside the cluster. */
   IP_BLOCK = 'ipBlock',
+  /** The proxy pods of a Gateway or Ingress controller, where traffic from outside enters. */
+  GATEWAY = 'gateway',
 }
 
 /** A container port of a workload. */
@@ -105,6 +107,20 @@ export interface IWorkload extends IPeer {
   recordConnection(connection: Connection): void;
 }
 
+/** HTTP requests an intent admits (Istio AuthorizationPolicy `to.operation`). */
+export interface HttpMatch {
+  /**
+   * Methods admitted, upper case (`GET`, `POST`, …).
+   * @default - any method
+   */
+  readonly methods?: string[];
+  /**
+   * Paths admitted: exact (`/api/orders`), prefix (`/api/*`) or suffix (`*.png`).
+   * @default - any path
+   */
+  readonly paths?: string[];
+}
+
 /** Options for `allowFrom` / `allowTo`. */
 export interface ConnectionOptions {
   /**
@@ -117,6 +133,13 @@ export interface ConnectionOptions {
    * @default - the protocol of the destination's port, or TCP
    */
   readonly protocol?: Protocol;
+  /**
+   * Admit only these HTTP requests. Enforced by the destination's sidecar (the AuthorizationPolicy's
+   * `to.operation`), so the destination must be a workload of this library in a sidecar mesh:
+   * NetworkPolicy works at layer 4, and ambient mode needs a waypoint proxy for layer 7.
+   * @default - any traffic on the port
+   */
+  readonly http?: HttpMatch;
 }
 
 /**
@@ -133,6 +156,11 @@ export interface Connection {
   readonly port: number;
   /** Protocol. */
   readonly protocol: Protocol;
+  /**
+   * The HTTP requests admitted.
+   * @default - any traffic on the port
+   */
+  readonly http?: HttpMatch;
 }
 
 /** How a peer outside this library takes part in the Istio mesh. */

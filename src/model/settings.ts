@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { SecureConfigError, throwIfProblems } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/validate';
+import { Cni } from './hosts';
 
 /** Facts about the cluster, set once per app. Defaults match a stock Istio and kube-prometheus-stack. */
 export interface ClusterSettingsProps {
@@ -61,6 +62,12 @@ export interface ClusterSettingsProps {
    * @default { release: 'kube-prometheus-stack' }
    */
   readonly monitorSelectorLabels?: { [key: string]: string };
+  /**
+   * The cluster's CNI plugin. `Cni.CILIUM` lets `allowToHost` write a CiliumNetworkPolicy that
+   * allows egress by DNS name; with any other CNI a plain NetworkPolicy cannot match names.
+   * @default Cni.GENERIC
+   */
+  readonly cni?: Cni;
 }
 
 /** Settings in force. */
@@ -76,6 +83,7 @@ export interface ResolvedClusterSettings {
   /** Whether Prometheus runs in the mesh. */ readonly prometheusInMesh: boolean;
   /** Base URL of the runbooks, if set. */ readonly runbookBaseUrl?: string;
   /** Labels Prometheus selects monitors and rules by. */ readonly monitorSelectorLabels: { [key: string]: string };
+  /** The cluster's CNI plugin. */ readonly cni: Cni;
 }
 type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<ClusterSettingsProps, 'runbookBaseUrl'>;
 
@@ -92,6 +100,7 @@ export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze(
   prometheusInMesh: false,
   runbookBaseUrl: undefined,
   monitorSelectorLabels: Object.freeze({ release: 'kube-prometheus-stack' }),
+  cni: Cni.GENERIC,
 });
 
 const SETTINGS = Symbol.for('cdk8s-secure.settings');
@@ -156,6 +165,8 @@ export class ClusterSettings {
       p.prometheusServiceAccount === undefined ? undefined : checkDnsSubdomain('ClusterSettings prometheusServiceAccount', p.prometheusServiceAccount),
       p.runbookBaseUrl === undefined || /^https?:\/\/[^\s/]+\S*$/.test(p.runbookBaseUrl) ? undefined
         : `ClusterSettings runbookBaseUrl "${p.runbookBaseUrl}" is not an http(s) URL. Fix: e.g. "https://wiki.example.com/runbooks".`,
+      p.cni === undefined || Object.values(Cni).includes(p.cni) ? undefined
+        : `ClusterSettings cni "${p.cni}" is not a known CNI. Fix: use Cni.CILIUM or Cni.GENERIC (the default).`,
     ];
   }
 

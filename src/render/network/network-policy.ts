@@ -105,7 +105,7 @@ export function workloadPolicySpec(intents: WorkloadIntents, dns: DnsLocation): 
 
 /** A hole's peer: always by namespace, since a hole's peer never shares the workload's namespace by design. */
 function renderHolePeer(peer: HolePeer): NetworkPolicyPeer {
-  return peer.kind === 'ipBlock' ? { ipBlock: { cidr: peer.cidr } } : podsInNamespace(peer.namespace, peer.podLabels);
+  return peer.kind === 'ipBlock' ? { ipBlock: peer.except ? { cidr: peer.cidr, except: [...peer.except] } : { cidr: peer.cidr } } : podsInNamespace(peer.namespace, peer.podLabels);
 }
 
 function holeRule(hole: Hole): PolicyRule {
