@@ -20,8 +20,10 @@ export { SecureConfigError } from './core/errors';
 export { Peer, PeerKind, Protocol } from './model/peer';
 export type { HttpMatch, IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './model/peer';
 export type { Connection, ConnectionOptions } from './model/connection';
-export { Gateway, ListenerProtocol } from './model/gateway';
-export type { EntryInfo, ExposeOptions, GatewayAttributes, GatewayListener, IEntryPoint } from './model/gateway';
+export { Gateway, IngressController, ListenerProtocol } from './model/gateway';
+export type {
+  CertificateOptions, EntryInfo, ExposeOptions, GatewayAttributes, GatewayListener, IEntryPoint, IngressControllerAttributes,
+} from './model/gateway';
 export { Cni, HostProtocol } from './model/hosts';
 export type { AllowToHostOptions } from './model/hosts';
 export type { ResourceRange } from './model/resources';

@@ -1,18 +1,19 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecureConfigError } from './core/errors';
+import { Certificate } from './imports/cert-manager.io';
 import { CiliumNetworkPolicy } from './imports/cilium.io';
 import { HttpRoute, ReferenceGrant } from './imports/gateway.networking.k8s.io';
 import { ServiceEntry, Sidecar } from './imports/networking.istio.io';
 import { resolveConnection } from './model/connection';
-import { ExposeOptions, Exposure, exposureProblems, Gateway, IEntryPoint } from './model/gateway';
+import { ExposeOptions, Exposure, exposureProblems, Gateway, IEntryPoint, IngressController } from './model/gateway';
 import { AllowToHostOptions, HostEnforcement, hostEnforcement, hostProblems, HostProtocol } from './model/hosts';
 import type { WorkloadIntents } from './model/intents';
 import type { MeshMode } from './model/mesh';
 import type { IWorkload } from './model/peer';
 import { ClusterSettings } from './model/settings';
 import { ciliumEgressSpec, registryOnlySidecarSpec, serviceEntrySpec } from './render/egress/hosts';
-import { httpRouteSpec, referenceGrantSpec } from './render/exposure/routes';
+import { certificateSpec, httpRouteSpec, ingressSpec, referenceGrantSpec } from './render/exposure/routes';
 
 /**
  * What north-south intents need of a workload, whatever its kind: every workload construct
@@ -38,7 +39,7 @@ export interface NorthSouthWorkload {
 export function exposeWorkload(w: NorthSouthWorkload, entryPoint: IEntryPoint, options: ExposeOptions): void {
   const path = w.workload.path;
   const entry = entryPoint.entry;
-  const problems = [...(entryPoint instanceof Gateway ? entryPoint.problems() : []), ...exposureProblems(entry, options)];
+  const problems = [...(entryPoint instanceof Gateway || entryPoint instanceof IngressController ? entryPoint.problems() : []), ...exposureProblems(entry, options)];
   if (problems.length) throw new SecureConfigError(path, problems);
   const { connection, problem } = resolveConnection(entryPoint, w.workload, { port: options.port });
   if (!connection) throw new SecureConfigError(path, [problem!]);
@@ -54,6 +55,8 @@ export function exposeWorkload(w: NorthSouthWorkload, entryPoint: IEntryPoint, o
     path: options.path ?? '/',
     port: connection.port,
     routeNamespace: options.routeNamespace ?? backendNamespace,
+    tlsSecretName: options.tlsSecretName,
+    certificate: options.certificate ? { ...options.certificate } : undefined,
   };
   const n = w.intents.exposures.length;
   w.intents.addExposure(exposure);
@@ -64,6 +67,19 @@ export function exposeWorkload(w: NorthSouthWorkload, entryPoint: IEntryPoint, o
   const backend = { name: w.workload.name, namespace: backendNamespace, port: servicePort.port };
   const routeNamespace = exposure.routeNamespace === backendNamespace ? w.workload.namespace : exposure.routeNamespace;
   const id = n ? `Route${n + 1}` : 'Route';
+  const certificate = certificateSpec(exposure);
+  if (certificate) {
+    const certNamespace = entry.type === 'gateway' ? entry.namespace : w.workload.namespace;
+    new Certificate(w.scope, `${id}Certificate`, { metadata: { name, namespace: certNamespace, labels: { ...w.labels } }, spec: certificate });
+  }
+  if (entry.type === 'ingress') {
+    new ApiObject(w.scope, id, {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+      metadata: { name, namespace: w.workload.namespace, labels: { ...w.labels } },
+      spec: ingressSpec(exposure, backend),
+    });
+    return;
+  }
   new HttpRoute(w.scope, id, { metadata: { name, namespace: routeNamespace, labels: { ...w.labels } }, spec: httpRouteSpec(exposure, backend) });
   const grant = referenceGrantSpec(exposure, backend);
   if (grant) {

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { ClusterSettings, Cni, Gateway, HostProtocol, IsolatedNamespace, ListenerProtocol, Mesh, Peer, SecureApp } from '../src';
+import { ClusterSettings, Cni, Gateway, HostProtocol, IngressController, IsolatedNamespace, ListenerProtocol, Mesh, Peer, SecureApp } from '../src';
 import { expectValidManifests } from './support/schema';
 import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
@@ -101,6 +101,68 @@ describe('exposeVia(Gateway)', () => {
     const route = one(synthApp(app), 'HTTPRoute');
     expect(route.spec.parentRefs[0].sectionName).toBe('http');
     expect(route.spec.hostnames).toEqual(['*.example.com']);
+  });
+});
+
+describe('exposeVia(IngressController): for clusters without the Gateway API', () => {
+  const nginx = IngressController.fromAttributes({ ingressClassName: 'nginx', namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } });
+
+  test('an Ingress with the class and TLS, a cert-manager Certificate for the hostnames, ingress from the controller pods only', () => {
+    const { app, web } = shop();
+    web.exposeVia(nginx, { hostnames: ['shop.example.com', 'www.example.com'], tlsSecretName: 'shop-tls', certificate: { issuerName: 'letsencrypt' } });
+    const manifests = synthApp(app);
+    expectValidManifests(manifests);
+    const ingress = one(manifests, 'Ingress');
+    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+    expect(ingress.metadata).toMatchObject({ name: 'web-nginx', namespace: 'shop' });
+    const backend = { service: { name: 'web', port: { number: 8080 } } };
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['shop.example.com', 'www.example.com'], secretName: 'shop-tls' }],
+      rules: [
+        { host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } },
+        { host: 'www.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } },
+      ],
+    });
+    const cert = one(manifests, 'Certificate');
+    expect(cert.apiVersion).toBe('cert-manager.io/v1');
+    expect(cert.metadata).toMatchObject({ name: 'web-nginx', namespace: 'shop' });
+    expect(cert.spec).toEqual({
+      secretName: 'shop-tls', dnsNames: ['shop.example.com', 'www.example.com'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
+    });
+    expect(one(manifests, 'NetworkPolicy', 'web').spec.ingress).toEqual([{
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+      }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+  });
+
+  test('a Gateway certificate lands in the gateway namespace, writing the Secret its listener names', () => {
+    const { app, web } = shop();
+    web.exposeVia(Gateway.fromAttributes(gatewayAttrs), { hostnames: ['shop.example.com'], tlsSecretName: 'shop-tls', certificate: { issuerName: 'internal-ca', issuerKind: 'Issuer' } });
+    const manifests = synthApp(app);
+    expectValidManifests(manifests);
+    const cert = one(manifests, 'Certificate');
+    expect(cert.metadata).toMatchObject({ name: 'web-public', namespace: 'gateways' });
+    expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'Issuer', name: 'internal-ca' });
+  });
+
+  test.each([
+    [nginx, { hostnames: ['shop.example.com'] },
+      'exposeVia(IngressClass nginx) has no TLS: an Ingress without a tls section serves shop.example.com over plain HTTP. Fix: pass tlsSecretName (and certificate: { issuerName } to have cert-manager issue it).'],
+    [nginx, { hostnames: ['shop.example.com'], certificate: { issuerName: 'le' } },
+      'exposeVia(IngressClass nginx) asks for a certificate but names no tlsSecretName for it to write. Fix: pass tlsSecretName (the Secret the Ingress serves).'],
+    [Gateway.fromAttributes(gatewayAttrs), { hostnames: ['shop.example.com'], tlsSecretName: 'x' },
+      'exposeVia(Gateway gateways/public) sets tlsSecretName, but a Gateway\'s listener holds its certificate (certificateRefs), not the route. Fix: drop tlsSecretName, or add certificate: { issuerName } to have cert-manager write that Secret in gateways.'],
+  ])('refused: %#', (entry, options, message) => {
+    const { web } = shop();
+    // Each refusal names the app's path, then (among all problems found) this one.
+    expect(() => web.exposeVia(entry as any, options)).toThrow(/^\[shop-chart\/shop\/web\] /);
+    expect(() => web.exposeVia(entry as any, options)).toThrow(message);
+    expect(web._intents.exposures).toEqual([]);
   });
 });
 

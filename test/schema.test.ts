@@ -543,6 +543,7 @@ describe('AuthorizationPolicy / PeerAuthentication (Istio 1.31 CRDs, with CEL ru
   test('every served version of every fixture CRD compiles, and accepts a minimal object', () => {
     const kinds = knownCustomResourceKinds();
     expect(kinds.map((k) => `${k.apiVersion} ${k.kind}`).sort()).toEqual([
+      'cert-manager.io/v1 Certificate',
       'cilium.io/v2 CiliumNetworkPolicy',
       'gateway.networking.k8s.io/v1 HTTPRoute',
       'gateway.networking.k8s.io/v1 ReferenceGrant',
@@ -567,8 +568,8 @@ describe('AuthorizationPolicy / PeerAuthentication (Istio 1.31 CRDs, with CEL ru
     ]);
     for (const { apiVersion, kind } of kinds) {
       expect(schemaErrors({ apiVersion, kind, metadata: { name: 'x' } })).toEqual(
-        // the Prometheus Operator and Gateway API CRDs require a spec, Istio's and Cilium's do not
-        /^(monitoring\.coreos\.com|gateway\.networking\.k8s\.io)\//.test(apiVersion) ? ['(root): missing required field "spec"'] : [],
+        // the Prometheus Operator and Gateway API CRDs and Istio's ServiceEntry require a spec; the others do not
+        /^(monitoring\.coreos\.com|gateway\.networking\.k8s\.io)\//.test(apiVersion) || kind === 'ServiceEntry' ? ['(root): missing required field "spec"'] : [],
       );
     }
   });

@@ -82,6 +82,52 @@ export interface ExposeOptions {
    * @default - the app's namespace
    */
   readonly routeNamespace?: string;
+  /**
+   * The Secret holding the TLS certificate for the hostnames. Required for an Ingress (which
+   * would otherwise serve plain HTTP); for a Gateway the listener holds its certificate, so it
+   * is only used with `certificate`, as the Secret that Certificate writes (in the Gateway's
+   * namespace, for the listener's `certificateRefs`).
+   * @default - none
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Ask cert-manager for a certificate covering the hostnames: a `Certificate` writing
+   * `tlsSecretName`, in the namespace of what terminates TLS (the app's for an Ingress, the
+   * Gateway's for a Gateway).
+   * @default - no Certificate: the Secret is provided some other way
+   */
+  readonly certificate?: CertificateOptions;
+}
+
+/** A cert-manager issuer to request the hostnames' certificate from. */
+export interface CertificateOptions {
+  /** The Issuer or ClusterIssuer name. */
+  readonly issuerName: string;
+  /**
+   * `ClusterIssuer` or `Issuer`.
+   * @default 'ClusterIssuer'
+   */
+  readonly issuerKind?: string;
+}
+
+/** An Ingress controller that exists in the cluster (for clusters without the Gateway API). */
+export interface IngressControllerAttributes {
+  /** The IngressClass the controller serves (`spec.ingressClassName`). */
+  readonly ingressClassName: string;
+  /** Namespace of the controller's pods. */
+  readonly namespace: string;
+  /** Labels of the controller's pods (NetworkPolicy admits only them). */
+  readonly podLabels: { [key: string]: string };
+  /**
+   * ServiceAccount of the controller's pods: its mesh identity. Implies `meshed`.
+   * @default - the namespace is the narrowest identity
+   */
+  readonly serviceAccount?: string;
+  /**
+   * The controller's pods are in the Istio mesh.
+   * @default false
+   */
+  readonly meshed?: boolean;
 }
 
 /** Where north-south traffic enters: a Gateway API Gateway, or an Ingress controller. */
@@ -180,6 +226,55 @@ export class Gateway implements IEntryPoint {
   }
 }
 
+/**
+ * An Ingress controller (networking.k8s.io/v1 Ingress) for clusters without the Gateway API:
+ * `app.exposeVia(controller, { hostnames, tlsSecretName })` writes an Ingress with TLS for the
+ * hostnames and opens the app to the controller's pods only.
+ */
+export class IngressController implements IEntryPoint {
+  /** Describes an existing controller; bad attributes are reported by the `exposeVia` they are given to. */
+  public static fromAttributes(attrs: IngressControllerAttributes): IngressController {
+    return new IngressController(attrs);
+  }
+
+  /** What the controller is. */
+  public readonly entry: EntryInfo;
+  private readonly info: PeerInfo;
+  private readonly found: string[];
+
+  private constructor(attrs: IngressControllerAttributes) {
+    const a = attrs ?? ({} as IngressControllerAttributes);
+    const where = `IngressClass ${a.ingressClassName}`;
+    this.found = [
+      checkDnsSubdomain('ingressClassName', String(a.ingressClassName)),
+      checkDnsLabel(`${where} namespace`, String(a.namespace)),
+      !a.podLabels || Object.keys(a.podLabels).length === 0
+        ? `${where} gives no podLabels, so the NetworkPolicy could not tell the controller's pods from any other. Fix: pass the labels of its pods (e.g. { 'app.kubernetes.io/name': 'ingress-nginx' }).`
+        : checkLabels(`${where} podLabels`, a.podLabels),
+      a.serviceAccount !== undefined ? checkDnsSubdomain(`${where} serviceAccount`, a.serviceAccount) : undefined,
+    ].filter((p): p is string => p !== undefined);
+    this.entry = { type: 'ingress', name: a.ingressClassName, namespace: a.namespace, listeners: [], allowPlainHttp: false };
+    const meshed = a.meshed || a.serviceAccount !== undefined;
+    this.info = {
+      kind: PeerKind.GATEWAY,
+      description: `the ${where} controller in ${a.namespace}`,
+      namespace: a.namespace,
+      podLabels: { ...a.podLabels },
+      mesh: meshed ? MeshMode.SIDECAR : undefined,
+      serviceAccountName: a.serviceAccount,
+    };
+  }
+
+  /** What is wrong with the attributes, if anything. */
+  public problems(): string[] {
+    return [...this.found];
+  }
+
+  public toPeerInfo(): PeerInfo {
+    return this.info;
+  }
+}
+
 /** One exposure of a workload through an entry point, as recorded in its intents. */
 export interface Exposure {
   /** The entry point. */
@@ -192,6 +287,10 @@ export interface Exposure {
   readonly port: number;
   /** The namespace the route is written in. */
   readonly routeNamespace: string;
+  /** The TLS Secret (Ingress; Gateway only with a certificate). */
+  readonly tlsSecretName?: string;
+  /** The certificate asked for. */
+  readonly certificate?: CertificateOptions;
 }
 
 /** The problems of exposing through `entry` with `options`, given the listeners it attaches to. */
@@ -208,6 +307,22 @@ export function exposureProblems(entry: EntryInfo, options: ExposeOptions): stri
   }
   if (o.port !== undefined) problems.push(checkPortNumber(`exposeVia(${where}) port`, o.port));
   if (o.routeNamespace !== undefined) problems.push(checkDnsLabel(`exposeVia(${where}) routeNamespace`, o.routeNamespace));
+  if (o.tlsSecretName !== undefined) problems.push(checkDnsSubdomain(`exposeVia(${where}) tlsSecretName`, o.tlsSecretName));
+  if (o.certificate) {
+    problems.push(checkDnsSubdomain(`exposeVia(${where}) certificate.issuerName`, String(o.certificate.issuerName)));
+    if (o.certificate.issuerKind !== undefined && !['Issuer', 'ClusterIssuer'].includes(o.certificate.issuerKind)) {
+      problems.push(`exposeVia(${where}) certificate.issuerKind "${o.certificate.issuerKind}" is not Issuer or ClusterIssuer. Fix: use 'ClusterIssuer' (the default) or 'Issuer'.`);
+    }
+    if (o.tlsSecretName === undefined) problems.push(`exposeVia(${where}) asks for a certificate but names no tlsSecretName for it to write. Fix: pass tlsSecretName (the Secret ${entry.type === 'gateway' ? "the listener's certificateRefs name" : 'the Ingress serves'}).`);
+  }
+  if (entry.type === 'ingress') {
+    if (o.tlsSecretName === undefined) {
+      problems.push(`exposeVia(${where}) has no TLS: an Ingress without a tls section serves ${hostnames.join(', ') || 'the app'} over plain HTTP. Fix: pass tlsSecretName (and certificate: { issuerName } to have cert-manager issue it).`);
+    }
+    if (o.routeNamespace !== undefined) problems.push(`exposeVia(${where}) sets routeNamespace, but an Ingress can only send traffic to Services of its own namespace. Fix: drop routeNamespace.`);
+  } else if (o.tlsSecretName !== undefined && !o.certificate) {
+    problems.push(`exposeVia(${where}) sets tlsSecretName, but a Gateway's listener holds its certificate (certificateRefs), not the route. Fix: drop tlsSecretName, or add certificate: { issuerName } to have cert-manager write that Secret in ${entry.namespace}.`);
+  }
   if (entry.type === 'gateway') {
     const attached = entry.sectionName !== undefined ? entry.listeners.filter((l) => l.name === entry.sectionName) : entry.listeners;
     for (const l of attached) {

@@ -1,5 +1,6 @@
 import type { HttpRouteSpec, ReferenceGrantSpec } from '../../imports/gateway.networking.k8s.io';
 import { HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway.networking.k8s.io';
+import type { CertificateSpec } from '../../imports/cert-manager.io';
 import type { Exposure } from '../../model/gateway';
 
 /** The Service a route sends traffic to. */
@@ -52,5 +53,38 @@ export function referenceGrantSpec(exposure: Exposure, backend: RouteBackend): R
   return {
     from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: exposure.routeNamespace }],
     to: [{ group: '', kind: 'Service', name: backend.name }],
+  };
+}
+
+/** The spec of an Ingress for one exposure: the class, TLS for every hostname, one Prefix path per hostname. */
+export interface IngressSpec {
+  readonly ingressClassName: string;
+  readonly tls: ReadonlyArray<{ readonly hosts: readonly string[]; readonly secretName: string }>;
+  readonly rules: ReadonlyArray<{
+    readonly host: string;
+    readonly http: { readonly paths: ReadonlyArray<{ readonly path: string; readonly pathType: 'Prefix'; readonly backend: { readonly service: { readonly name: string; readonly port: { readonly number: number } } } }> };
+  }>;
+}
+
+/** The Ingress of an exposure through an Ingress controller; TLS is always there (the model requires it). */
+export function ingressSpec(exposure: Exposure, backend: RouteBackend): IngressSpec {
+  return {
+    ingressClassName: exposure.entry.name,
+    tls: [{ hosts: [...exposure.hostnames], secretName: exposure.tlsSecretName! }],
+    rules: exposure.hostnames.map((host) => ({
+      host,
+      http: { paths: [{ path: exposure.path, pathType: 'Prefix', backend: { service: { name: backend.name, port: { number: backend.port } } } }] },
+    })),
+  };
+}
+
+/** The cert-manager Certificate for an exposure's hostnames, writing its TLS Secret; undefined when none was asked. */
+export function certificateSpec(exposure: Exposure): CertificateSpec | undefined {
+  const c = exposure.certificate;
+  if (!c) return undefined;
+  return {
+    secretName: exposure.tlsSecretName!,
+    dnsNames: [...exposure.hostnames],
+    issuerRef: { group: 'cert-manager.io', kind: c.issuerKind ?? 'ClusterIssuer', name: c.issuerName },
   };
 }
