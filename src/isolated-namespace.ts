@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { quotaProblems } from './model/quota';
 import { childPath, throwIfProblems } from './core/errors';
 import { reservedKeyProblems } from './core/reserved-keys';
+import { checkIdentities } from './identity';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
 import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
 import { dnsEgressRule } from './render/network/network-policy';
@@ -341,6 +342,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
     bind('view', props.viewers);
 
     this.node.addValidation({ validate: () => this.checkMembers(limits.max) });
+    checkIdentities(this);
   }
 
   /** All pods of this namespace, as a peer for `allowFrom` / `allowTo`. */

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPodSecurity } from './checks/pod-security';
+import { checkIdentities } from './identity';
 import { ISTIO_INIT } from './core/constants';
 import { DEFAULT_CPU_UTILIZATION_PERCENT, DEFAULT_REPLICAS, MIN_AUTOSCALING_REPLICAS } from './core/defaults';
 import { childPath, SecureConfigError } from './core/errors';
@@ -199,6 +200,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       });
     }
     this.node.addValidation({ validate: () => this.violations() });
+    checkIdentities(this);
   }
 
   /**

@@ -73,3 +73,37 @@ describe('class 1: free-form maps cannot override what the library decides', () 
     expect(make).toThrow(fix);
   });
 });
+
+describe('class 4: two objects of one identity are a synth error naming both paths', () => {
+  test('two apps with one name', () => {
+    const { app, chart } = newChart();
+    new SecureApp(chart, 'a', { name: 'web', image: IMAGE, port: 8080 });
+    new SecureApp(chart, 'b', { name: 'web', image: IMAGE, port: 8080 });
+    expect(() => synthApp(app)).toThrow('[test/b] Deployment web is written twice, by test/a/Deployment and by test/b/Deployment; the second would replace the first when applied. Fix: give one of them another `name` (or put them in different namespaces).');
+    expect(() => synthApp(app)).toThrow('[test/b] ServiceAccount web is written twice, by test/a/ServiceAccount and by test/b/ServiceAccount');
+  });
+
+  test('an app named default-deny inside an IsolatedNamespace', () => {
+    const { app, chart } = newChart();
+    const ns = new IsolatedNamespace(chart, 'shop');
+    new SecureApp(ns, 'x', { name: 'default-deny', image: IMAGE, port: 8080 });
+    expect(() => synthApp(app)).toThrow('[test/shop/x] NetworkPolicy shop/default-deny is written twice, by test/shop/DefaultDeny and by test/shop/x/NetworkPolicy; the second would replace the first when applied. Fix: "default-deny" is a name the IsolatedNamespace writes itself; give the app another `name`.');
+  });
+
+  test('two IsolatedNamespaces "team" at different levels', () => {
+    const { app, chart } = newChart();
+    const outer = new IsolatedNamespace(chart, 'team');
+    new IsolatedNamespace(outer, 'inner', { name: 'team' });
+    expect(() => synthApp(app)).toThrow('[test/team/inner] Namespace team is written twice, by test/team/Namespace and by test/team/inner/Namespace');
+  });
+
+  test('the same name in two namespaces, or two kinds of one name, is fine; a later fix is seen by the next synth', () => {
+    const { app, chart } = newChart();
+    new SecureApp(new IsolatedNamespace(chart, 'a'), 'web', { name: 'web', image: IMAGE, port: 8080 });
+    new SecureApp(new IsolatedNamespace(chart, 'b'), 'web', { name: 'web', image: IMAGE, port: 8080 });
+    expect(() => synthApp(app)).not.toThrow();
+    new SecureApp(chart, 'dup', { name: 'web', image: IMAGE, port: 8080, labels: {} });
+    new SecureApp(chart, 'dup2', { name: 'web', image: IMAGE, port: 8080 });
+    expect(() => synthApp(app)).toThrow('by test/dup/Deployment and by test/dup2/Deployment');
+  });
+});
