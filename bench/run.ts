@@ -260,25 +260,25 @@ function requireTimes(env: NodeJS.ProcessEnv, k: number): { ours: number[]; kplu
 interface ShopTimes {
   /** The examples app alone, whole process (node + sucrase + library + synth), ms. */
   readonly app: number[];
-  /** `npx cdk8s synth` as a contributor runs it: CLI, app, validation plugin, ms. */
+  /** `npx cdk8s synth` as a contributor runs it: npx, CLI, app, validation plugin, ms. */
   readonly cli: number[];
   readonly docs?: number;
 }
 
 function shopTimes(outRoot: string, k: number): ShopTimes {
   const times: { app: number[]; cli: number[]; docs?: number } = { app: [], cli: [] };
-  const cdk8s = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   for (let i = 0; i < k; i++) {
     const out = path.join(outRoot, `shop-${i}`);
     // The app writes where CDK8S_OUTDIR says (not dist/), the CLI where --output says.
     let start = process.hrtime.bigint();
-    let r = spawnSync(process.execPath, ['-r', 'sucrase/register/ts', 'examples/main.ts'], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    let r = spawnSync(process.execPath, ['examples/run.js'], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
     if (r.status !== 0) die(`the example shop failed to synthesize: ${failureOf(r, 0)}`);
     times.app.push(Number(process.hrtime.bigint() - start) / 1e6);
     times.docs ??= outputSize(out).docs;
     fs.rmSync(out, { recursive: true, force: true });
     start = process.hrtime.bigint();
-    r = spawnSync(cdk8s, ['synth', '--output', out], { cwd: ROOT, encoding: 'utf8' });
+    r = spawnSync(npx, ['cdk8s', 'synth', '--output', out], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) die(`npx cdk8s synth failed: ${failureOf(r, 0)}`);
     times.cli.push(Number(process.hrtime.bigint() - start) / 1e6);
     fs.rmSync(out, { recursive: true, force: true });
@@ -375,14 +375,15 @@ function render(o: Options, cells: Cell[], req: { ours: number[]; kplus: number[
   lines.push('');
   const cold = { ours: median(req.ours), kplus: median(req.kplus) };
   lines.push(`**Cold require** (median of ${req.ours.length} fresh processes each, around the \`require\` call): cdk8s-secure (lib/index.js) ${fmt(cold.ours, 0)} ms, cdk8s-plus-27 ${fmt(cold.kplus, 0)} ms: ${fmt(cold.ours / cold.kplus, 2)}×. Both include loading cdk8s and constructs.`, '');
+  const cpuPerApp = (layout: Layout, n: number, v: Variant) => { const c = cpuOf(layout, n, v); return c === undefined ? undefined : c / n; };
   const pairs = [[1000, 5000], [1000, 10000]].filter(([lo, hi]) => o.ns.includes(lo) && o.ns.includes(hi));
   if (pairs.length) {
-    lines.push('**Linearity** (ms/app at the larger N ÷ at N=1000; in brackets the same without the fixed require time):', '');
+    lines.push('**Linearity** (CPU ms/app at the larger N ÷ at N=1000; in brackets the same for wall time, then for wall time without the fixed require time):', '');
     for (const [lo, hi] of pairs) {
       for (const layout of o.layouts) {
         const parts = o.variants
           .filter((v) => perApp(layout, hi, v) !== undefined && perApp(layout, lo, v) !== undefined)
-          .map((v) => `${v} ${fmt(ratio(perApp(layout, hi, v), perApp(layout, lo, v)), 2)} (${fmt(ratio(perAppWork(layout, hi, v), perAppWork(layout, lo, v)), 2)})`);
+          .map((v) => `${v} ${fmt(ratio(cpuPerApp(layout, hi, v), cpuPerApp(layout, lo, v)), 2)} (${fmt(ratio(perApp(layout, hi, v), perApp(layout, lo, v)), 2)}, ${fmt(ratio(perAppWork(layout, hi, v), perAppWork(layout, lo, v)), 2)})`);
         if (parts.length) lines.push(`- N=${hi}, ${LAYOUT_NAME[layout]}: ${parts.join(', ')}`);
       }
     }
@@ -421,7 +422,8 @@ function render(o: Options, cells: Cell[], req: { ours: number[]; kplus: number[
     const x = ratio(cpuOf(layout, n, v), cpuOf(layout, n, other));
     return `- ${label}: ${fmt(x, 2)}× → ${verdict(le(x, max))} (${check(layout, n, v, other)})`;
   };
-  const lin = (layout: Layout, v: Variant, hi: number) => ratio(perApp(layout, hi, v), perApp(layout, 1000, v));
+  const lin = (layout: Layout, v: Variant, hi: number) => ratio(cpuPerApp(layout, hi, v), cpuPerApp(layout, 1000, v));
+  const linWall = (layout: Layout, v: Variant, hi: number) => ratio(perApp(layout, hi, v), perApp(layout, 1000, v));
   const rssOf = (layout: Layout, n: number, v: Variant) => { const k = med(find(layout, n, v), 'maxRssKiB'); return k === undefined ? undefined : k / 1024; };
   const rssFloor = rssOf('A', 5000, 'floor');
   const rssSingle = rssOf('A', 5000, 'ours-single-pass');
@@ -429,15 +431,15 @@ function render(o: Options, cells: Cell[], req: { ours: number[]; kplus: number[
   const coldRatio = cold.ours / cold.kplus;
   const shopCli = shop.cli.length ? median(shop.cli) : undefined;
   const shopApp = shop.app.length ? median(shop.app) : undefined;
-  lines.push(`**Example shop** (examples/, ${shop.docs ?? '?'} documents; medians of ${shop.cli.length}): the app alone (node, sucrase, library, SinglePassApp synth) ${fmt(shopApp, 0)} ms; \`npx cdk8s synth\` (CLI, app, validation plugin) ${fmt(shopCli, 0)} ms.`, '');
+  lines.push(`**Example shop** (examples/, ${shop.docs ?? '?'} documents; medians of ${shop.cli.length}, wall): the app alone (\`node examples/run.js\`: node, the built library, SinglePassApp synth) ${fmt(shopApp, 0)} ms; \`npx cdk8s synth\` (npx, the cdk8s CLI, the app, the validation plugin) ${fmt(shopCli, 0)} ms.`, '');
   lines.push('**Targets** (judged from this run\'s median CPU times, user + system of all the variant\'s processes; in brackets the wall-time ratios):', '');
   lines.push(vsTarget('One Chart, N=1000: SinglePassApp ≤ Helm one release', 'A', 1000, 'ours-single-pass', 'helm', 1));
   lines.push(vsTarget('Chart per namespace, N=1000: SinglePassApp < Helm release per namespace', 'B', 1000, 'ours-single-pass', 'helm', 0.999));
   lines.push(vsTarget('Chart per app, N=1000: SinglePassApp < Helm release per app', 'C', 1000, 'ours-single-pass', 'helm', 0.999));
   lines.push(vsTarget('One Chart, N=1000: ours (App) ≤ 1.5× floor', 'A', 1000, 'ours', 'floor', 1.5));
   lines.push(vsTarget('Chart per namespace, N=1000: SinglePassApp ≤ 2× floor', 'B', 1000, 'ours-single-pass', 'floor', 2));
-  const linParts = (['A', 'B', 'C'] as Layout[]).map((l) => { const x = lin(l, 'ours-single-pass', 10000); return `${LAYOUT_NAME[l]} ${fmt(x, 2)} → ${verdict(le(x, 1.2))}`; });
-  lines.push(`- Linear to 10,000 (SinglePassApp ms/app at 10000 ≤ 1.2× at 1000): ${linParts.join('; ')}`);
+  const linParts = (['A', 'B', 'C'] as Layout[]).map((l) => { const x = lin(l, 'ours-single-pass', 10000); return `${LAYOUT_NAME[l]} ${fmt(x, 2)} → ${verdict(le(x, 1.2))} (wall ${fmt(linWall(l, 'ours-single-pass', 10000), 2)})`; });
+  lines.push(`- Linear to 10,000 (SinglePassApp CPU ms/app at 10000 ≤ 1.2× at 1000): ${linParts.join('; ')}`);
   const rssRatio = ratio(rssSingle, rssFloor);
   lines.push(`- Peak RSS, one Chart, N=5000: SinglePassApp within 10% of the floor: ${fmt(rssSingle, 0)} vs ${fmt(rssFloor, 0)} MiB (${fmt(rssRatio, 2)}×) → ${verdict(le(rssRatio, 1.1))}; App ${fmt(rssOurs, 0)} MiB`);
   lines.push(`- Contributor synth (\`npx cdk8s synth\` of the examples) < 2 s: ${fmt(shopCli !== undefined ? shopCli / 1000 : undefined, 2)} s → ${verdict(shopCli === undefined ? undefined : shopCli < 2000)}`);
@@ -499,7 +501,7 @@ function main(): void {
     const loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
     const md = render(o, cells, req, shop, facts, `${loadBefore} → ${loadAfter}`);
     fs.writeFileSync(o.out, md);
-    fs.writeFileSync(path.join(BUILD, 'results-raw.json'), JSON.stringify({ options: o, requireTimes: req, cells }, null, 2));
+    fs.writeFileSync(path.join(BUILD, 'results-raw.json'), JSON.stringify({ options: o, requireTimes: req, shop, cells }, null, 2));
     process.stdout.write(md);
     log(`bench: wrote ${path.relative(process.cwd(), o.out)} (raw samples: ${path.relative(process.cwd(), path.join(BUILD, 'results-raw.json'))})`);
     if (cells.some((c) => c.failure)) process.exitCode = 1;
