@@ -224,9 +224,9 @@ describe('emitDocument writes exactly what cdk8s Yaml.stringify writes', () => {
     expect(stringifyYaml({ a: 1 }, undefined, { b: 2 })).toBe('a: 1\n---\n\n---\nb: 2\n');
   });
 
-  test('random strings in every position (20,000 seeded cases)', () => {
+  test('random strings in every position (12,000 seeded cases)', () => {
     const r = prng(0x5eed);
-    for (let i = 0; i < 20_000; i++) {
+    for (let i = 0; i < 12_000; i++) {
       const s = randomString(r);
       const where = i % 5;
       const doc = where === 0 ? { k: s } : where === 1 ? { [s]: { x: s } } : where === 2 ? { l: [[s], s] } : where === 3 ? [{ [s]: [s] }] : { a: { b: { c: s } } };
@@ -234,12 +234,12 @@ describe('emitDocument writes exactly what cdk8s Yaml.stringify writes', () => {
     }
   });
 
-  test('generated manifests (2,400 seeded documents, in multi-document files)', () => {
+  test('generated manifests (2,000 seeded documents, in multi-document files)', () => {
     const r = prng(16);
     const longKey = (v: unknown): boolean => v !== null && typeof v === 'object' &&
       Object.entries(v).some(([k, x]) => k.length > 1000 || longKey(x));
     let direct = 0;
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 500; i++) {
       const docs = [randomManifest(r, i), randomObject(r, 0), randomValue(r, 0), randomManifest(r, i + 1)];
       same(`manifest file #${i}`, ...docs);
       for (const d of docs) {
@@ -249,7 +249,7 @@ describe('emitDocument writes exactly what cdk8s Yaml.stringify writes', () => {
         if (expected) direct++;
       }
     }
-    expect(direct).toBeGreaterThan(1_800);
+    expect(direct).toBeGreaterThan(1_500);
   });
 });
 
