@@ -4,7 +4,8 @@
  * synthesized manifests, for CI jobs that post it on a pull request.
  */
 import * as fs from 'fs';
-import { buildReport, manifestFiles, parseManifestYaml } from './checks/report';
+import { manifestFiles, readManifestFile } from './checks/io';
+import { buildReport } from './checks/report';
 import { RULE_IDS, RuleOptions, ruleOptionProblem } from './checks/rules';
 
 export const USAGE = `Usage: cdk8s-secure report <dir> [options]
@@ -112,7 +113,7 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
     const files = manifestFiles(parsed.dir);
     // A wrong path must not produce an empty, passing report in CI.
     if (files.length === 0) throw new Error(`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`);
-    const manifests = files.flatMap((f) => parseManifestYaml(fs.readFileSync(f, 'utf-8'), f));
+    const manifests = files.flatMap(readManifestFile);
     const report = buildReport(manifests, parsed.options);
     passes = report.passes;
     if (parsed.output) fs.writeFileSync(parsed.output, report.markdown);

@@ -1,29 +1,55 @@
-// Public API: re-exports only. Modules that also hold helpers for the library's own use are
-// re-exported by name, so those helpers stay out of the API (and out of semver).
-export { SecureConfigError } from './errors';
-export * from './peer';
+// Public API: every export is named here, so nothing becomes API (and semver) by accident.
+// test/api-names.test.ts compares these names, and the jsii assembly's, with a committed list.
+// Constructs
+export { SecureApp } from './secure-app';
+export { ServiceType } from './model/workload-options';
+export type {
+  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecureAppProps, SecurityContextOptions,
+  SecurityRelaxations, Toleration, WritableDir,
+} from './model/workload-options';
+export { MonitoredService } from './monitored-service';
+export type { MetricsOptions, MonitoredServiceProps } from './monitored-service';
+export { IsolatedNamespace, RbacSubject } from './isolated-namespace';
+export type { IsolatedNamespaceProps, LimitRangeSettings } from './isolated-namespace';
+export { SinglePassApp } from './single-pass-app';
+
+// Errors
+export { SecureConfigError } from './core/errors';
+
+// Intents and the values they take
+export { Peer, PeerKind, Protocol } from './model/peer';
+export type { IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './model/peer';
 export type { Connection, ConnectionOptions } from './model/connection';
+export type { ResourceRange } from './model/resources';
 export { PodSecurityLevel, TARGET_KUBERNETES_VERSION } from './model/placement';
 export type { ContainerLimits, IPlacedWorkload, Placement } from './model/placement';
-export { EnvValue } from './workload/env';
-export type { EnvValueFromOptions } from './workload/env';
-export * from './workload/files';
-export * from './workload/probe';
-export * from './secure-app';
-export * from './isolated-namespace';
-export type { ResourceFootprint } from './checks/quota';
-export * from './model/settings';
-export * from './mesh/mesh';
-export * from './security/pod-security';
-export * from './checks/reachability';
-export * from './monitored-service';
-export type { AlertOptions, AlertingOptions, RequestMetrics } from './monitoring/alerts';
-export * from './single-pass-app';
+export { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './model/settings';
+export type { ClusterSettingsProps, ResolvedClusterSettings } from './model/settings';
+export { Mesh, MeshMode, MtlsMode } from './model/mesh';
+export type { MeshOptions, ProxyResources, SidecarMeshOptions } from './model/mesh';
+export { EnvValue } from './model/env';
+export type { EnvValueFromOptions } from './model/env';
+export { MountedFiles } from './model/files';
+export type { MountedFilesOptions } from './model/files';
+export { Probe } from './model/probe';
+export type { ProbeOptions } from './model/probe';
+export type { AlertOptions, AlertingOptions, RequestMetrics } from './model/alerting';
+export type { ResourceFootprint } from './model/quota';
+
+// Checks over plain manifests (Node-only: the plugin, the report, the pure check functions)
+export { checkPodSecurity, LATEST_POD_SECURITY_MINOR, parsePodSecurityVersion, POD_SECURITY_CHECKS } from './checks/pod-security';
+export type { PodSecurityCheckId, PodSecurityCheckInfo, PodSecurityLevelName, PodSecurityViolation } from './checks/pod-security';
+export { Endpoint, NetworkModel } from './checks/reachability';
+export type {
+  AllowedPorts, ClusterDnsLocation, ContainerPortSpec, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions,
+  PortRange, WorkloadPortSummary, WorkloadSummary,
+} from './checks/reachability';
 export {
   RULES, RULE_IDS, runRules,
   checkPodSecurityRule, checkNetworkIsolationRule, checkServiceMonitorPortRule, checkPdbRule, checkImageTagRule,
 } from './checks/rules';
 export type { RuleId, RuleInfo, RuleOptions, ResourceRef, Finding, RuleResult } from './checks/rules';
-export * from './checks/report';
+export { buildReport, renderCompliance, renderConnectivity, renderReport, reportPasses } from './checks/report';
+export type { Report, ReportOptions } from './checks/report';
 export { SecureValidation } from './checks/plugin';
 export type { SecureValidationProperties } from './checks/plugin';

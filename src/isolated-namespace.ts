@@ -1,14 +1,14 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { quotaProblems } from './checks/quota';
-import { childPath, throwIfProblems } from './errors';
+import { quotaProblems } from './model/quota';
+import { childPath, throwIfProblems } from './core/errors';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
-import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './model/validate';
-import { dnsEgressRule } from './network/network-policy';
-import { IPeer, PeerInfo, PeerKind } from './peer';
-import { parsePodSecurityVersion } from './security/pod-security';
+import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
+import { dnsEgressRule } from './render/network/network-policy';
+import { IPeer, PeerInfo, PeerKind } from './model/peer';
+import { podSecurityMinor } from './checks/pod-security';
 import { PeerAuthentication } from './imports/security.istio.io';
-import { Mesh } from './mesh/mesh';
+import { Mesh } from './model/mesh';
 import { ClusterSettings } from './model/settings';
 
 /** Who a RoleBinding grants a role to. */
@@ -212,14 +212,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
       defaultLimit: { ...DEFAULT_LIMITS.defaultLimit, ...props.limitRange?.defaultLimit },
       max: { ...DEFAULT_LIMITS.max, ...props.limitRange?.max },
     };
-    const versionProblem = (what: string, v: string) => {
-      try {
-        parsePodSecurityVersion(v);
-        return undefined;
-      } catch {
-        return `${what} "${v}" is not a Pod Security version. Fix: use "latest" or "v1.<minor>", e.g. "${TARGET_KUBERNETES_VERSION}".`;
-      }
-    };
+    const versionProblem = (what: string, v: string) => podSecurityMinor(v) !== undefined ? undefined
+      : `${what} "${v}" is not a Pod Security version. Fix: use "latest" or "v1.<minor>", e.g. "${TARGET_KUBERNETES_VERSION}".`;
     const levelProblem = (what: string, v: string | undefined) => v === undefined || LEVELS.includes(v) ? undefined
       : `${what} "${v}" is not a Pod Security level. Fix: use PodSecurityLevel.RESTRICTED, BASELINE or PRIVILEGED.`;
     throwIfProblems(path, [

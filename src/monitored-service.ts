@@ -1,19 +1,22 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { childPath, throwIfProblems } from './errors';
+import { childPath, throwIfProblems } from './core/errors';
 import { PeerAuthentication } from './imports/security.istio.io';
 import {
   PodMonitor, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor, ServiceMonitorSpecEndpointsScheme,
 } from './imports/monitoring.coreos.com';
-import { MeshMode, MtlsMode } from './mesh/mesh';
+import { MeshMode, MtlsMode } from './model/mesh';
 import { placementOf } from './model/placement';
 import { ClusterSettings } from './model/settings';
-import { checkPortName, checkPortNumber } from './model/validate';
-import { AlertingOptions, alertingProblems, alertRules } from './monitoring/alerts';
-import { goldenSignalsDashboard } from './monitoring/dashboard';
-import { checkDuration, parseDuration } from './monitoring/duration';
-import { Peer, Protocol, WorkloadPort } from './peer';
-import { DEFAULT_PORT_NAME, SecureApp, SecureAppProps } from './secure-app';
+import { checkPortName, checkPortNumber } from './core/validate';
+import type { AlertingOptions } from './model/alerting';
+import { alertingProblems, alertRules } from './render/monitoring/alerts';
+import { goldenSignalsDashboard } from './render/monitoring/dashboard';
+import { checkDuration, parseDuration } from './core/duration';
+import { Peer, Protocol, WorkloadPort } from './model/peer';
+import { DEFAULT_PORT_NAME } from './core/defaults';
+import type { SecureAppProps } from './model/workload-options';
+import { SecureApp } from './secure-app';
 
 /** Where and how Prometheus scrapes the app. */
 export interface MetricsOptions {
@@ -136,7 +139,7 @@ export class MonitoredService extends SecureApp {
     this.allowFrom(Peer.pods(settings.prometheusNamespace, settings.prometheusPodLabels,
       settings.prometheusInMesh ? { serviceAccount: settings.prometheusServiceAccount } : {}), { port: this.metricsPort.port });
     if (plan.plainTextScrape) {
-      this.permissivePorts.push(this.metricsPort.port);
+      this._intents.allowPlainText(this.metricsPort.port);
       this.metricsPeerAuthentication = new PeerAuthentication(this, 'MetricsPeerAuthentication', {
         metadata: { name: `${this.name}-metrics`, namespace: this.namespace, labels: this.labels },
         spec: {

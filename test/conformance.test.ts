@@ -1,45 +1,12 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { buildPlatform } from '../examples/platform';
-import {
-  checkPodSecurity, Endpoint, EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, Peer, podTemplateOf,
-  Probe, RbacSubject, SecureApp,
-} from '../src';
+import { checkPodSecurity, Endpoint } from '../src';
+import { podTemplateOf } from '../src/checks/pod-security';
 import { installMatchers, stableSnapshot } from '../src/testing';
+import { kitchenSink } from './support/kitchen-sink';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { all } from './support/synth';
-
-const IMAGE = 'ghcr.io/acme/app:1.0.0';
-
-/** Every construct with its defaults and most options, in one app. */
-function kitchenSink(): any[] {
-  const app = Testing.app();
-  const plain = new Chart(app, 'plain', { namespace: 'plain' });
-  const worker = new SecureApp(plain, 'worker', { image: IMAGE });
-  const web = new SecureApp(plain, 'web', {
-    image: IMAGE, port: 8080, replicas: 3,
-    env: { MODE: EnvValue.fromValue('prod'), KEY: EnvValue.fromSecret('keys', 'api') },
-    files: [MountedFiles.fromConfigMap('web-config', '/etc/web'), MountedFiles.fromSecret('web-tls', '/etc/tls')],
-    readiness: Probe.httpGet('/healthz'), liveness: Probe.grpc(),
-    tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }],
-    nodeAffinity: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }],
-    runtimeClassName: 'gvisor', hostUsers: false, priorityClassName: 'high',
-  });
-  worker.allowTo(web);
-  web.allowFrom(Peer.namespace('ingress'));
-  const teams = new Chart(app, 'teams');
-  const a = new IsolatedNamespace(teams, 'team-a', { admins: [RbacSubject.group('a')], allowIntraNamespace: true });
-  const b = new IsolatedNamespace(teams, 'team-b', { mesh: Mesh.sidecar({ istioCni: true, scrapeProxyMetrics: true }), allowIntraNamespace: true });
-  const c = new IsolatedNamespace(teams, 'team-c', { mesh: Mesh.ambient() });
-  const x = new SecureApp(a, 'x', { image: IMAGE, port: 80, autoscaling: { maxReplicas: 4 } });
-  const y = new MonitoredService(b, 'y', { image: IMAGE, port: 80, metrics: { port: 9090 }, dashboard: true, prometheusDiscoveryRbac: true });
-  const z = new SecureApp(c, 'z', { image: IMAGE, port: 7000 });
-  const w = new MonitoredService(a, 'w', { image: IMAGE, port: 80, metrics: { port: 9090, usePodMonitor: true } });
-  y.allowFrom(b);
-  z.allowFrom(y);
-  x.allowTo(w);
-  return app.charts.flatMap((ch) => Testing.synth(ch));
-}
 
 function examples(): any[] {
   const app = Testing.app();

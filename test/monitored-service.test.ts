@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { ClusterSettings, IsolatedNamespace, Mesh, MonitoredService, MonitoredServiceProps, MtlsMode, SecureApp } from '../src';
-import * as alerts from '../src/monitoring/alerts';
+import { ClusterSettings, IsolatedNamespace, Mesh, MonitoredService, MonitoredServiceProps, MtlsMode, SecureApp, SecureConfigError } from '../src';
+import * as alerts from '../src/render/monitoring/alerts';
 import { all, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/api:3.1.0';
@@ -95,7 +95,8 @@ describe('scraping', () => {
   test('settings applied after a monitored service read them are an error', () => {
     const { app, chart } = newChart();
     new MonitoredService(chart, 'a', { image: IMAGE, metrics: { port: 9090 } });
-    expect(() => ClusterSettings.apply(app, { prometheusNamespace: 'x' })).toThrow(/ClusterSettings\.apply\(\) came after test\/a had already read the settings.*Fix: call ClusterSettings\.apply\(app, …\) right after `new App\(\)`/);
+    expect(() => ClusterSettings.apply(app, { prometheusNamespace: 'x' })).toThrow(SecureConfigError);
+    expect(() => ClusterSettings.apply(app, { prometheusNamespace: 'x' })).toThrow(/^\[App\] ClusterSettings\.apply\(\) came after test\/a had already read the settings.*Fix: call ClusterSettings\.apply\(app, …\) right after `new App\(\)`/);
   });
 });
 

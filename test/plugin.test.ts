@@ -3,12 +3,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureBuilt } from './support/build';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { IsolatedNamespace, Mesh, SecureApp } from '../src';
+import { OBJECT_PATHS_FILE, objectPathsOf } from '../src/checks/object-paths';
 import { SecureValidation } from '../src/checks/plugin';
 import {
-  Finding, RuleResult, checkImageTagRule, checkNetworkIsolationRule, checkPdbRule, checkPodSecurityRule,
+  Finding, RuleResult, checkImageTagRule, checkRule, checkNetworkIsolationRule, checkPdbRule, checkPodSecurityRule,
   checkServiceMonitorPortRule, runRules, unpinnedImageProblem,
 } from '../src/checks/rules';
-import { checkImage } from '../src/model/validate';
+import { checkImage } from '../src/core/validate';
 
 // The CLI's package exports only `cdk8s-cli/plugins`; the types live under lib/ (TypeScript's
 // node10 resolution does not read `exports`).
@@ -24,6 +27,7 @@ const IMAGE = 'ghcr.io/acme/app:1.0.0';
 /** A pod spec that passes Pod Security restricted at every version. */
 function safePodSpec(extra: { container?: any; pod?: any } = {}): any {
   return {
+    automountServiceAccountToken: false,
     securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     ...extra.pod,
     containers: [{
@@ -441,14 +445,257 @@ describe('image-tag', () => {
   });
 });
 
+const meshedNamespace = (name: string, labels: Record<string, string> = { 'istio-injection': 'enabled' }) => namespace(name, labels);
+
+function istio(kind: string, name: string, ns: string, spec: any): any {
+  return { apiVersion: 'security.istio.io/v1', kind, metadata: { name, namespace: ns }, spec };
+}
+
+function messages(r: RuleResult): string[] {
+  return r.findings.map((f) => `${f.subject} ${f.field ?? ''}: ${f.message}`);
+}
+
+describe('service-account-token', () => {
+  const withToken = (pod: any) => deployment('web', { spec: { ...safePodSpec(), ...pod } });
+
+  test('a token automounted by the pod spec fails, naming the field and the fix', () => {
+    const r = checkRule('service-account-token', [withToken({ automountServiceAccountToken: true })]);
+    expect(summary(r)).toEqual({ checked: 1, failed: 1 });
+    expect(r.findings[0]).toMatchObject({
+      subject: 'Deployment default/web',
+      field: 'spec.template.spec.automountServiceAccountToken',
+      message: 'its pods get a Kubernetes API token mounted (automountServiceAccountToken: true), which anyone who breaks into a container can use against the API server',
+    });
+    expect(r.findings[0].fix).toContain('set automountServiceAccountToken: false in the pod spec');
+  });
+
+  test('unset in the pod, the ServiceAccount decides; one not among the manifests mounts', () => {
+    const unset = withToken({ automountServiceAccountToken: undefined, serviceAccountName: 'web' });
+    const sa = (automount?: boolean) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web' }, ...(automount === undefined ? {} : { automountServiceAccountToken: automount }) });
+    expect(messages(checkRule('service-account-token', [unset]))).toEqual([
+      'Deployment default/web spec.template.spec.automountServiceAccountToken: its pods leave automountServiceAccountToken unset and their ServiceAccount "web" is not among the manifests (Kubernetes\' own mounts tokens), so a Kubernetes API token is mounted into every container',
+    ]);
+    const open = checkRule('service-account-token', [unset, sa()]);
+    expect(open.findings[0].message).toContain('their ServiceAccount default/web does not set it to false');
+    expect(open.findings[0].resources.map((x) => x.kind)).toEqual(['Deployment', 'ServiceAccount']);
+    expect(checkRule('service-account-token', [unset, sa(false)]).findings).toEqual([]);
+    // The pod's own `true` wins over the ServiceAccount's `false`.
+    expect(checkRule('service-account-token', [withToken({ automountServiceAccountToken: true, serviceAccountName: 'web' }), sa(false)]).failed).toBe(1);
+  });
+
+  test('a pod that turns it off passes', () => {
+    expect(summary(checkRule('service-account-token', [deployment('web')]))).toEqual({ checked: 1, failed: 0 });
+  });
+});
+
+describe('mesh-mtls', () => {
+  const strict = (ns: string) => istio('PeerAuthentication', 'default', ns, { mtls: { mode: 'STRICT' } });
+
+  test('PERMISSIVE in a meshed namespace fails; in a namespace outside the mesh it does not', () => {
+    const r = checkRule('mesh-mtls', [meshedNamespace('shop'), istio('PeerAuthentication', 'default', 'shop', { mtls: { mode: 'PERMISSIVE' } }),
+      namespace('legacy'), istio('PeerAuthentication', 'default', 'legacy', { mtls: { mode: 'PERMISSIVE' } })]);
+    expect(messages(r)).toEqual([
+      'PeerAuthentication shop/default spec.mtls.mode: mtls mode PERMISSIVE accepts plain text from any pod, although namespace "shop" is in the mesh (istio-injection=enabled)',
+    ]);
+    expect(summary(r)).toEqual({ checked: 2, failed: 1 });
+  });
+
+  test('DISABLE fails anywhere, at namespace or port level; a mesh-wide PERMISSIVE fails', () => {
+    const r = checkRule('mesh-mtls', [
+      istio('PeerAuthentication', 'off', 'legacy', { mtls: { mode: 'DISABLE' } }),
+      istio('PeerAuthentication', 'port', 'legacy', { selector: { matchLabels: { app: 'x' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 8080: { mode: 'DISABLE' } } }),
+      istio('PeerAuthentication', 'default', 'istio-system', { mtls: { mode: 'PERMISSIVE' } }),
+    ]);
+    expect(fields(r)).toEqual(['spec.mtls.mode', 'spec.portLevelMtls["8080"].mode', 'spec.mtls.mode']);
+    expect(r.findings[2].message).toContain('it is in the mesh root namespace "istio-system" without a selector, so it applies to the whole mesh');
+  });
+
+  test('a port-level PERMISSIVE exception passes only on a port Prometheus scrapes on every selected pod', () => {
+    const pods = (ports: any[]) => deployment('api', { ns: 'shop', labels: { app: 'api' }, spec: safePodSpec({ container: { ports } }) });
+    const exception = istio('PeerAuthentication', 'api-metrics', 'shop', { selector: { matchLabels: { app: 'api' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 9090: { mode: 'PERMISSIVE' } } });
+    const monitor = podMonitor('api', { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] }, 'shop');
+    const ports = [{ name: 'http', containerPort: 9000 }, { name: 'metrics', containerPort: 9090 }];
+    expect(checkRule('mesh-mtls', [meshedNamespace('shop'), strict('shop'), pods(ports), exception, monitor]).findings).toEqual([]);
+    // The same exception on the app's own port, or with nothing scraping it, fails.
+    const onApp = checkRule('mesh-mtls', [meshedNamespace('shop'), pods([{ name: 'http', containerPort: 9090 }]), exception, monitor]);
+    expect(messages(onApp)).toEqual([
+      'PeerAuthentication shop/api-metrics spec.portLevelMtls["9090"].mode: port 9090 has mtls mode PERMISSIVE, so it accepts plain text, although namespace "shop" is in the mesh (istio-injection=enabled) and the port is not a port Prometheus scrapes (a ServiceMonitor or PodMonitor endpoint) on every pod it selects (Deployment shop/api)',
+    ]);
+    expect(checkRule('mesh-mtls', [meshedNamespace('shop'), pods(ports), exception]).failed).toBe(1);
+    // A UDP port with the metrics port's number is not a scrape port: the exception would open it too.
+    const udp = [{ name: 'dns', containerPort: 9090, protocol: 'UDP' }, { name: 'metrics', containerPort: 9090 }];
+    expect(checkRule('mesh-mtls', [meshedNamespace('shop'), pods(udp), exception, monitor]).failed).toBe(1);
+  });
+
+  test('STRICT everywhere passes', () => {
+    expect(summary(checkRule('mesh-mtls', [meshedNamespace('shop'), strict('shop')]))).toEqual({ checked: 1, failed: 0 });
+  });
+});
+
+describe('mesh-authorization', () => {
+  test.each([
+    ['an empty rule', [{}]],
+    ['an empty source among others', [{ from: [{ source: { principals: ['cluster.local/ns/a/sa/b'] } }, { source: {} }] }]],
+  ])('an ALLOW policy with %s admits everything', (_name, rules) => {
+    const r = checkRule('mesh-authorization', [istio('AuthorizationPolicy', 'allow-all', 'shop', { rules })]);
+    expect(messages(r)).toEqual(['AuthorizationPolicy shop/allow-all spec.rules[0]: ALLOW rule 0 has no source, operation or condition, so it admits every request from anyone to every workload of namespace "shop" (it has no selector)']);
+  });
+
+  test('rules naming callers or ports, DENY policies and allow-nothing policies pass', () => {
+    const r = checkRule('mesh-authorization', [
+      istio('AuthorizationPolicy', 'web', 'shop', { selector: { matchLabels: { app: 'web' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/x/sa/y'] } }] }] }),
+      istio('AuthorizationPolicy', 'scrape', 'shop', { rules: [{ to: [{ operation: { ports: ['9090'] } }] }] }),
+      istio('AuthorizationPolicy', 'deny', 'shop', { action: 'DENY', rules: [{}] }),
+      istio('AuthorizationPolicy', 'nothing', 'shop', {}),
+    ]);
+    expect(summary(r)).toEqual({ checked: 4, failed: 0 });
+  });
+});
+
+describe('mesh-injection', () => {
+  const pod = (meta: { labels?: Record<string, string>; annotations?: Record<string, string> }, ns = 'shop') => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web', ...meta.labels }, annotations: meta.annotations }, spec: safePodSpec() } },
+  });
+
+  test.each([
+    ['the inject annotation', { annotations: { 'sidecar.istio.io/inject': 'false' } }, 'spec.template.metadata.annotations["sidecar.istio.io/inject"]'],
+    ['the inject label', { labels: { 'sidecar.istio.io/inject': 'false' } }, 'spec.template.metadata.labels["sidecar.istio.io/inject"]'],
+    ['excludeInboundPorts', { annotations: { 'traffic.sidecar.istio.io/excludeInboundPorts': '8080' } }, 'spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"]'],
+    ['excludeOutboundIPRanges', { annotations: { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': '0.0.0.0/0' } }, 'spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundIPRanges"]'],
+    ['includeInboundPorts', { annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }, 'spec.template.metadata.annotations["traffic.sidecar.istio.io/includeInboundPorts"]'],
+    ['interceptionMode NONE', { annotations: { 'sidecar.istio.io/interceptionMode': 'NONE' } }, 'spec.template.metadata.annotations["sidecar.istio.io/interceptionMode"]'],
+  ])('opting out with %s in a meshed namespace fails', (_name, meta, field) => {
+    const r = checkRule('mesh-injection', [meshedNamespace('shop'), pod(meta)]);
+    expect(fields(r)).toEqual([field]);
+    expect(r.findings[0].message).toContain('although namespace "shop" is in the mesh (istio-injection=enabled)');
+  });
+
+  test('sidecar volumes outside the pod spec fail', () => {
+    const r = checkRule('mesh-injection', [meshedNamespace('shop'), pod({ annotations: { 'sidecar.istio.io/userVolume': '{"host":{"hostPath":{"path":"/"}}}' } })]);
+    expect(messages(r)).toEqual(['Deployment shop/web spec.template.metadata.annotations["sidecar.istio.io/userVolume"]: sidecar.istio.io/userVolume adds volumes to the injected sidecar, outside the pod spec that Pod Security and these rules judge']);
+  });
+
+  test('ambient: dataplane-mode none opts out; a revision label makes a namespace meshed', () => {
+    expect(fields(checkRule('mesh-injection', [meshedNamespace('shop', { 'istio.io/dataplane-mode': 'ambient' }), pod({ labels: { 'istio.io/dataplane-mode': 'none' } })])))
+      .toEqual(['spec.template.metadata.labels["istio.io/dataplane-mode"]']);
+    expect(checkRule('mesh-injection', [meshedNamespace('shop', { 'istio.io/rev': 'canary' }), pod({ annotations: { 'sidecar.istio.io/inject': 'false' } })]).failed).toBe(1);
+  });
+
+  test('pods that stay in the mesh pass; outside the mesh the annotations are not judged', () => {
+    expect(summary(checkRule('mesh-injection', [meshedNamespace('shop'), pod({ annotations: { 'sidecar.istio.io/inject': 'true' } })]))).toEqual({ checked: 1, failed: 0 });
+    expect(summary(checkRule('mesh-injection', [namespace('shop'), pod({ annotations: { 'sidecar.istio.io/inject': 'false' } })]))).toEqual({ checked: 0, failed: 0 });
+  });
+});
+
+describe('network-allow-all', () => {
+  test('a policy admitting everything beside a default-deny fails, naming the rule', () => {
+    const r = checkRule('network-allow-all', [defaultDeny('shop'), networkPolicy('open', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{}] }, 'shop')]);
+    expect(messages(r)).toEqual([
+      'NetworkPolicy shop/open spec.ingress[0]: ingress rule 0 has no from and no ports, so it admits every peer on every port for the pods it selects (podSelector {"matchLabels":{"app":"web"}}), undoing the default-deny of namespace "shop" for them',
+    ]);
+    expect(summary(r)).toEqual({ checked: 2, failed: 1 });
+  });
+
+  test('rules with peers or ports pass', () => {
+    const r = checkRule('network-allow-all', [defaultDeny(), networkPolicy('web', {
+      podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ ports: [{ port: 8080 }] }], egress: [{ to: [{ podSelector: {} }] }],
+    })]);
+    expect(summary(r)).toEqual({ checked: 2, failed: 0 });
+  });
+});
+
+describe('metadata-endpoint', () => {
+  const egressTo = (...blocks: Array<{ cidr: string; except?: string[] }>) => networkPolicy('out', {
+    podSelector: {}, policyTypes: ['Egress'], egress: [{ to: blocks.map((ipBlock) => ({ ipBlock })), ports: [{ port: 443 }] }],
+  }, 'shop');
+
+  test.each([
+    [[{ cidr: '0.0.0.0/0' }], '169.254.169.254/32'],
+    [[{ cidr: '0.0.0.0/00' }], '169.254.169.254/32'],
+    [[{ cidr: '1.2.3.4/0' }], '169.254.169.254/32'],
+    [[{ cidr: '0.0.0.0/1' }, { cidr: '128.0.0.0/1' }], '169.254.169.254/32'],
+    [[{ cidr: '::/0' }], 'fd00:ec2::254/128'],
+    [[{ cidr: '0.0.0.0/0', except: ['169.254.169.255/32'] }], '169.254.169.254/32'],
+  ])('egress to %j reaches %s', (blocks, reached) => {
+    const r = checkRule('metadata-endpoint', [egressTo(...blocks)]);
+    expect(r.findings.map((f) => [f.field, f.message.match(/metadata address (\S+);/)?.[1]])).toEqual([['spec.egress[0]', reached]]);
+    expect(r.findings[0].fix).toContain(`add ${reached} to the ipBlock's except`);
+  });
+
+  test('an egress rule without `to` reaches it too', () => {
+    const r = checkRule('metadata-endpoint', [networkPolicy('out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 80 }] }] })]);
+    expect(r.findings[0].message).toBe('egress rule 0 admits every destination (it has no to), which contains the cloud metadata address 169.254.169.254/32, fd00:ec2::254/128; it hands node credentials to any pod that reaches it');
+  });
+
+  test('excepted, narrower or ingress blocks pass; the list of metadata blocks is an option', () => {
+    const clean = [
+      egressTo({ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] }, { cidr: '::/0', except: ['fd00:ec2::254/128'] }, { cidr: '10.0.0.0/8' }),
+      networkPolicy('in', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }, 'shop'),
+    ];
+    expect(summary(checkRule('metadata-endpoint', clean))).toEqual({ checked: 2, failed: 0 });
+    expect(checkRule('metadata-endpoint', clean, { metadataCidrs: ['10.0.0.10/32'] }).failed).toBe(1);
+  });
+});
+
+describe('duplicate-object', () => {
+  test('two objects of one group, kind, namespace and name fail, listing both', () => {
+    const r = checkRule('duplicate-object', [deployment('web'), service('web', { app: 'web' }, [{ port: 80 }]), deployment('web', { ns: 'default' })]);
+    expect(r.findings).toEqual([expect.objectContaining({
+      subject: 'Deployment default/web',
+      message: 'is defined 2 times (manifests #0, #2); the API server keeps one object per group, kind, namespace and name, so the last one applied silently replaces the others',
+    })]);
+    expect(r.findings[0].resources.map((x) => x.index)).toEqual([0, 2]);
+    expect(summary(r)).toEqual({ checked: 2, failed: 1 });
+  });
+
+  test('same name in another namespace, kind or API group passes', () => {
+    const r = checkRule('duplicate-object', [deployment('web'), deployment('web', { ns: 'shop' }), service('web', {}, [{ port: 80 }]),
+      deployment('web', { apiVersion: 'batch.volcano.sh/v1alpha1' })]);
+    expect(summary(r)).toEqual({ checked: 4, failed: 0 });
+  });
+});
+
+describe('what escape hatches write is judged like a foreign manifest', () => {
+  function meshedApp() {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const ns = new IsolatedNamespace(chart, 'shop', { mesh: Mesh.sidecar({ istioCni: true }) });
+    const web = new SecureApp(ns, 'web', { name: 'web', image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
+    return { chart, web };
+  }
+  const deploymentOf = (web: SecureApp) => web.node.findAll().find((c) => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Deployment') as ApiObject;
+
+  test('the library\'s own meshed app passes every rule', () => {
+    const { chart } = meshedApp();
+    expect(runRules(chart.toJson()).filter((r) => r.failed > 0).map((r) => r.rule)).toEqual([]);
+  });
+
+  test('a patch that opts the pods out of the mesh, or mounts a token, fails its rule', () => {
+    const { chart, web } = meshedApp();
+    deploymentOf(web).addJsonPatch(
+      JsonPatch.add('/spec/template/metadata/annotations/sidecar.istio.io~1inject', 'false'),
+      JsonPatch.add('/spec/template/spec/automountServiceAccountToken', true),
+    );
+    const failing = runRules(chart.toJson()).filter((r) => r.failed > 0);
+    expect(failing.map((r) => [r.rule, r.findings.map((f) => f.field)])).toEqual([
+      ['service-account-token', ['spec.template.spec.automountServiceAccountToken']],
+      ['mesh-injection', ['spec.template.metadata.annotations["sidecar.istio.io/inject"]']],
+    ]);
+  });
+});
+
 describe('runRules', () => {
   test('runs every rule in order; disable skips rules', () => {
-    expect(runRules([]).map((r) => r.rule)).toEqual(['pod-security', 'network-isolation', 'service-monitor-port', 'pdb', 'image-tag']);
-    expect(runRules([], { disable: ['pdb', 'image-tag'] }).map((r) => r.rule)).toEqual(['pod-security', 'network-isolation', 'service-monitor-port']);
+    const all = ['pod-security', 'network-isolation', 'service-monitor-port', 'pdb', 'image-tag', 'service-account-token', 'mesh-mtls',
+      'mesh-authorization', 'mesh-injection', 'network-allow-all', 'metadata-endpoint', 'duplicate-object'];
+    expect(runRules([]).map((r) => r.rule)).toEqual(all);
+    expect(runRules([], { disable: ['pdb', 'image-tag'] }).map((r) => r.rule)).toEqual(all.filter((id) => id !== 'pdb' && id !== 'image-tag'));
   });
 
   test('options are checked with errors that name the fix', () => {
-    expect(() => runRules([], { disable: ['pdbs'] })).toThrow('disable: unknown rule "pdbs". Fix: use one of pod-security, network-isolation, service-monitor-port, pdb, image-tag.');
+    expect(() => runRules([], { disable: ['pdbs'] })).toThrow('disable: unknown rule "pdbs". Fix: use one of pod-security, network-isolation, service-monitor-port, pdb, image-tag, service-account-token, mesh-mtls, mesh-authorization, mesh-injection, network-allow-all, metadata-endpoint, duplicate-object.');
+    expect(() => runRules([], { metadataCidrs: ['169.254.169.254'] })).toThrow('metadataCidrs: "169.254.169.254" is not a CIDR block. Fix: write e.g. "169.254.169.254/32".');
     expect(() => runRules([], { defaultLevel: 'strict' as any })).toThrow(/defaultLevel "strict" is not a Pod Security level/);
     expect(() => runRules([], { defaultVersion: 'v2.0' })).toThrow(/defaultVersion: invalid Pod Security version "v2.0"/);
   });
@@ -493,7 +740,8 @@ describe('SecureValidation', () => {
       }],
     }]);
     expect(json.summary.metadata).toEqual({
-      'Rules': 'pod-security: 2 pass, service-monitor-port: 0 pass, pdb: 0 pass, image-tag: 1 of 2 fail',
+      'Rules': 'pod-security: 2 pass, service-monitor-port: 0 pass, pdb: 0 pass, image-tag: 1 of 2 fail, service-account-token: 2 pass, mesh-mtls: 0 pass, '
+        + 'mesh-authorization: 0 pass, mesh-injection: 0 pass, network-allow-all: 1 pass, metadata-endpoint: 1 pass, duplicate-object: 3 pass',
       'Disabled rules': 'network-isolation',
     });
   });
@@ -506,18 +754,45 @@ describe('SecureValidation', () => {
     expect(context.report.toJson().violations).toEqual([]);
   });
 
-  test('says when a construct path is shared by several objects of the same name', async () => {
+  test('never names the construct of another object that shares the name', async () => {
     const file = writeYaml('x.k8s.yaml', [service('web', { app: 'web' }, [{ port: 80 }]), deployment('web', { spec: safePodSpec({ container: { image: 'nginx' } }) })]);
     const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', { web: { path: 'app/web/Service' } }, false);
     await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
-    expect(context.report.toJson().violations.map((v) => v.recommendation)).toEqual([
-      expect.stringContaining('At construct app/web/Service (cdk8s records one construct path per object name; 2 objects are named "web").'),
-    ]);
+    const [v] = context.report.toJson().violations;
+    expect(v.recommendation).toContain('Construct of Deployment web unknown: cdk8s records one construct path per object name, and 2 objects are named "web" (no cdk8s-secure-paths.json beside the manifests gives exact ones).');
+    expect(v.recommendation).not.toContain('app/web/Service');
+    // The CLI looks the path up by resourceName: a name it does not know keeps it from printing the Service's.
+    expect(v.violatingConstructs.map((c) => [c.resourceName, c.constructPath])).toEqual([['Deployment default/web', undefined]]);
+  });
+
+  test('with the paths file of the app, findings name the exact construct of each object', async () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'app');
+    new ApiObject(chart, 'WebService', service('web', { app: 'web' }, [{ port: 80 }]));
+    new ApiObject(chart, 'WebDeployment', deployment('web', { spec: safePodSpec({ container: { image: 'nginx' } }) }));
+    new ApiObject(chart, 'Legacy', deployment('legacy', { spec: safePodSpec({ container: { image: 'nginx:latest' } }) }));
+    const file = writeYaml('app.k8s.yaml', chart.toJson());
+    fs.writeFileSync(path.join(dir, OBJECT_PATHS_FILE), JSON.stringify({ version: '1', objects: objectPathsOf(app) }));
+    // What cdk8s records: the last object of each name.
+    const metadata = { web: { path: 'app/WebDeployment' }, legacy: { path: 'app/Legacy' } };
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', metadata, false);
+    await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
+    const violations = context.report.toJson().violations;
+    expect(violations.map((v) => v.recommendation.match(/At construct (\S+)\./)?.[1])).toEqual(['app/WebDeployment', 'app/Legacy']);
+    expect(violations.map((v) => v.violatingConstructs[0].constructPath)).toEqual(['app/WebDeployment', 'app/Legacy']);
+  });
+
+  test('a paths file that does not cover the manifests (left from another synth) is not used', async () => {
+    const file = writeYaml('x.k8s.yaml', [deployment('legacy', { spec: safePodSpec({ container: { image: 'nginx:latest' } }) })]);
+    fs.writeFileSync(path.join(dir, OBJECT_PATHS_FILE), JSON.stringify({ version: '1', objects: { 'apps/Deployment//other': ['old/Other'] } }));
+    const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', { legacy: { path: 'app/legacy/Deployment' } }, false);
+    await new SecureValidation({ disable: ['network-isolation'] }).validate(context);
+    expect(context.report.toJson().violations[0].recommendation).toContain('At construct app/legacy/Deployment.');
   });
 
   test('rejects unknown or invalid properties, naming the fix', () => {
     expect(() => new SecureValidation({ defaultlevel: 'baseline' } as any)).toThrow(
-      'cdk8s-secure validation: unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable.',
+      'cdk8s-secure validation: unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable, metadataCidrs.',
     );
     expect(() => new SecureValidation({ defaultLevel: 'open' as any })).toThrow(/properties: defaultLevel "open" is not a Pod Security level/);
   });
@@ -612,10 +887,10 @@ describe('cdk8s synth with the plugin (end to end)', () => {
       "new ApiObject(chart, 'legacy', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'legacy' }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27.0' }] } });",
     ].join('\n');
     // Fails restricted (the default) but passes baseline; no policies either way.
-    const strict = synth(body, { disable: ['network-isolation'] });
+    const strict = synth(body, { disable: ['network-isolation', 'service-account-token'] });
     expect(strict.status).not.toBe(0);
     expect(strict.output).toContain('pod-security (');
-    const relaxed = synth(body, { defaultLevel: 'baseline', disable: ['network-isolation'] });
+    const relaxed = synth(body, { defaultLevel: 'baseline', disable: ['network-isolation', 'service-account-token'] });
     expect(relaxed.output).toContain('Validations ended succesfully');
     expect(relaxed.status).toBe(0);
     const typo = synth(body, { defaultlevel: 'baseline' });

@@ -9,7 +9,7 @@ import {
   PodSecurityCheckId,
   podTemplateOf,
   PodSecurityViolation,
-} from '../src/security/pod-security';
+} from '../src/checks/pod-security';
 
 // ---------------------------------------------------------------- upstream fixtures
 

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Endpoint, NetworkModel } from '../src/checks/reachability';
-import { cidrContains, cidrFullyExcepted, parseCidr, parseIp } from '../src/checks/reachability-net';
+import { cidrContains, cidrFullyExcepted, parseCidr, parseIp } from '../src/core/net';
 import { PortSet } from '../src/checks/reachability-ports';
 import { ClusterSettings } from '../src/model/settings';
 

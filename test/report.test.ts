@@ -13,6 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 // Manifests: web -> db:5432 in `shop`, default deny, DNS egress; db's image is unpinned.
 
 const SAFE = (image: string, port: { name: string; containerPort: number }) => ({
+  automountServiceAccountToken: false,
   securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
   containers: [{
     name: 'app',
@@ -71,7 +72,7 @@ describe('renderReport', () => {
 
   test('summary line names the failing rules', () => {
     expect(out[0]).toBe('# cdk8s-secure report');
-    expect(out).toContain('**1 of 5 rules fail** (`image-tag`) on 7 manifests.');
+    expect(out).toContain('**1 of 12 rules fail** (`image-tag`) on 7 manifests.');
   });
 
   test('one compliance row per rule with checked / passed / failed counts', () => {
@@ -82,6 +83,13 @@ describe('renderReport', () => {
       '| `service-monitor-port` | ✅ pass | 0 | 0 | 0',
       '| `pdb` | ✅ pass | 0 | 0 | 0',
       '| `image-tag` | ❌ fail | 2 | 1 | 1',
+      '| `service-account-token` | ✅ pass | 2 | 2 | 0',
+      '| `mesh-mtls` | ✅ pass | 0 | 0 | 0',
+      '| `mesh-authorization` | ✅ pass | 0 | 0 | 0',
+      '| `mesh-injection` | ✅ pass | 0 | 0 | 0',
+      '| `network-allow-all` | ✅ pass | 4 | 4 | 0',
+      '| `metadata-endpoint` | ✅ pass | 4 | 4 | 0',
+      '| `duplicate-object` | ✅ pass | 7 | 7 | 0',
     ]);
   });
 
@@ -118,7 +126,7 @@ describe('renderReport', () => {
   test('disabled rules are shown as such, and the report passes without them', () => {
     const partial = renderReport(MANIFESTS, { disable: ['image-tag'], title: 'PR #42' });
     expect(lines(partial)[0]).toBe('# PR #42');
-    expect(partial).toContain('**All 4 rules pass** on 7 manifests.');
+    expect(partial).toContain('**All 11 rules pass** on 7 manifests.');
     expect(partial).toContain('| `image-tag` | disabled |');
   });
 
@@ -132,6 +140,21 @@ describe('renderReport', () => {
     expect(report).toContain('- NetworkPolicy shop/broken spec.ingress[0].from[0].ipBlock.cidr "not|a-cidr" is not a CIDR; the peer matches nothing.');
     const pipes = renderReport([{ ...deployment('x|y', 'nginx', { name: 'http', containerPort: 80 }) }], { disable: ['network-isolation', 'pod-security'] });
     expect(pipes).toContain('| Deployment shop/x\\|y |');
+  });
+
+  test('an ipBlock the API server rejects (space, except not strictly inside) is a warning and admits nothing', () => {
+    const odd = [
+      ...MANIFESTS,
+      policy('blocks', {
+        podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: ' 0.0.0.0/0' } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }] }],
+      }),
+    ];
+    const report = renderReport(odd);
+    expect(report).toContain('- NetworkPolicy shop/blocks spec.egress[0].to[0].ipBlock.cidr " 0.0.0.0/0" is not a CIDR; the peer matches nothing.');
+    expect(report).toContain('- NetworkPolicy shop/blocks spec.egress[0].to[1].ipBlock.except entry "10.0.0.0/8" is not strictly inside cidr "10.0.0.0/8", which the API server rejects; the peer matches nothing.');
+    expect(report).toContain('- NetworkPolicy shop/blocks spec.egress[0].to[2].ipBlock.except entry "11.0.0.0/16" is not strictly inside cidr "10.0.0.0/8"');
+    expect(lines(report)).toContain('| **shop/web** | — | 5432/TCP | 53/TCP, 53/UDP | — |');
   });
 
   test('without workloads the matrix says so', () => {
@@ -151,6 +174,29 @@ describe('loadManifests', () => {
     fs.writeFileSync(path.join(dir, 'nested', 'c.yaml'), 'kind: C\n');
     fs.writeFileSync(path.join(dir, 'construct-metadata.json'), '{"kind": "NotYaml"}');
     expect(loadManifests(dir).map((m) => m.kind)).toEqual(['A', 'B1', 'B2', 'C']);
+  });
+
+  test('YAML is read as kubectl reads it (YAML 1.1 via go-yaml v2): yes/on/y are true, 0777 is octal', () => {
+    const [doc] = parseManifestYaml([
+      'a: yes', 'b: on', 'c: y', 'd: NO', 'e: off', 'f: 0777', 'g: 1_000', 'h: "yes"',
+      // go-yaml v2 keeps these 1.1 forms as strings.
+      'i: 1:20', 'j: 2001-12-14',
+      'base: &b {k: 1}', 'merged: {<<: *b, l: 2}',
+    ].join('\n'), 'x.yaml');
+    expect(doc).toEqual({ a: true, b: true, c: true, d: false, e: false, f: 511, g: 1000, h: 'yes', i: '1:20', j: '2001-12-14', base: { k: 1 }, merged: { k: 1, l: 2 } });
+  });
+
+  test('hostPID: yes is judged as hostPID: true', () => {
+    fs.writeFileSync(path.join(dir, 'pod.yaml'), [
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: p, namespace: shop}',
+      'spec:', '  hostPID: yes', '  automountServiceAccountToken: no',
+      '  securityContext: {runAsNonRoot: yes, seccompProfile: {type: RuntimeDefault}}',
+      '  containers:', '  - name: c', '    image: ghcr.io/acme/c:1.0.0',
+      '    securityContext: {allowPrivilegeEscalation: no, capabilities: {drop: [ALL]}}',
+    ].join('\n'));
+    const r = rules.checkPodSecurityRule(loadManifests(dir));
+    expect(r.findings.map((f) => f.field)).toEqual(['spec.hostPID']);
+    expect(rules.checkRule('service-account-token', loadManifests(dir)).failed).toBe(0);
   });
 
   test('a syntax error names the file and line; a missing directory says what to pass', () => {
@@ -244,14 +290,14 @@ describe('cdk8s-secure report (built CLI)', () => {
     const r = cli('report', dir, '--disable', 'image-tag', `--output=${out}`);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
-    expect(fs.readFileSync(out, 'utf-8')).toContain('**All 4 rules pass**');
+    expect(fs.readFileSync(out, 'utf-8')).toContain('**All 11 rules pass**');
   });
 
   test('--default-level applies to namespaces without an enforce label', () => {
     const unlabelled = [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27.0' }] } }];
     fs.writeFileSync(path.join(dir, 'shop.k8s.yaml'), JSON.stringify(unlabelled[0]));
-    expect(cli('report', dir, '--disable', 'network-isolation').status).toBe(1);
-    expect(cli('report', dir, '--disable', 'network-isolation', '--default-level', 'baseline').status).toBe(0);
+    expect(cli('report', dir, '--disable', 'network-isolation,service-account-token').status).toBe(1);
+    expect(cli('report', dir, '--disable', 'network-isolation,service-account-token', '--default-level', 'baseline').status).toBe(0);
   });
 
   test('bad usage and unreadable input exit 2 with a reason', () => {

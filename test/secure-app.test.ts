@@ -1,7 +1,7 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvValue, MountedFiles, Peer, Probe, Protocol, SecureApp, ServiceType } from '../src';
-import * as podSecurity from '../src/security/pod-security';
+import { EnvValue, MountedFiles, Peer, Probe, Protocol, SecureApp, SecureConfigError, ServiceType } from '../src';
+import * as podSecurity from '../src/checks/pod-security';
 import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -445,12 +445,17 @@ describe('bad input is refused with the path, the value and the fix', () => {
     expect(() => worker.allowTo(Peer.ipBlock('10.0.0.0/8'))).toThrow(/needs a port.*Fix: pass \{ port: <number> \}/);
   });
 
-  test('bad peers', () => {
-    expect(() => Peer.ipBlock('10.0.0.0/33')).toThrow(/"10.0.0.0\/33" is not a CIDR block/);
-    expect(() => Peer.ipBlock('10.0.0.0/8', ['192.168.0.0/16'])).toThrow(/except "192.168.0.0\/16" is not inside "10.0.0.0\/8"/);
-    expect(() => Peer.namespace('Kube_System')).toThrow(/not a valid DNS-1123 label/);
-    expect(() => Peer.pods('shop', {})).toThrow(/needs at least one label/);
-    expect(() => Peer.ipBlock('2001:db8::/32', ['2001:db9::/48'])).toThrow(/except "2001:db9::\/48" is not inside "2001:db8::\/32"/);
+  test('bad peers: a Peer carries its problem, and the app it is given to fails with its path, adding nothing', () => {
+    const { chart } = newChart();
+    const web = new SecureApp(chart, 'web', { image: IMAGE, port: 8080 });
+    const bad = Peer.ipBlock('10.0.0.0/33');
+    expect(() => web.allowTo(bad, { port: 443 })).toThrow(/^\[test\/web\] Peer.ipBlock cidr "10.0.0.0\/33" is not a CIDR block/);
+    expect(() => web.allowFrom(bad, { port: 8080 })).toThrow(SecureConfigError);
+    expect(() => web.allowTo(Peer.ipBlock('10.0.0.0/8', ['192.168.0.0/16']), { port: 443 })).toThrow(/^\[test\/web\] Peer.ipBlock except "192.168.0.0\/16" is not inside "10.0.0.0\/8"/);
+    expect(() => web.allowFrom(Peer.namespace('Kube_System'))).toThrow(/^\[test\/web\] Peer.namespace name "Kube_System" is not a valid DNS-1123 label/);
+    expect(() => web.allowFrom(Peer.pods('shop', {}))).toThrow(/^\[test\/web\] Peer.pods needs at least one label/);
+    expect(() => web.allowTo(Peer.ipBlock('2001:db8::/32', ['2001:db9::/48']), { port: 443 })).toThrow(/except "2001:db9::\/48" is not inside "2001:db8::\/32"/);
+    expect(web.declaredConnections).toEqual([]);
     expect(Peer.ipBlock('2001:db8::/32', ['2001:db8:1::/48']).toPeerInfo().except).toEqual(['2001:db8:1::/48']);
   });
 });
@@ -518,6 +523,17 @@ describe('cdk8s-plus-27 interop', () => {
     }]);
     for (const [k, v] of Object.entries(legacy.matchLabels)) expect(podLabels[k]).toBe(v);
     expect(all(out, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['api']);
+  });
+
+  test('a cdk8s-plus workload selected by label expressions is refused where it is used, with the fix', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const kplus = require('cdk8s-plus-27');
+    const { chart } = newChart({ namespace: 'shop' });
+    const legacy = kplus.Pods.select(chart, 'legacy', { labels: { app: 'legacy' }, expressions: [kplus.LabelExpression.exists('tier')] });
+    const api = new SecureApp(chart, 'api', { name: 'api', image: IMAGE, port: 9000 });
+    expect(() => api.allowFrom(Peer.fromCdk8sPlus(legacy))).toThrow(
+      /^\[test\/api\] Peer.fromCdk8sPlus\(test\/legacy\) selects pods with label expressions, which this library does not translate. Fix: select the pods by labels with Peer.pods\(namespace, labels\)./);
+    expect(api.declaredConnections).toEqual([]);
   });
 });
 

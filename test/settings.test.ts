@@ -1,5 +1,5 @@
-import { App } from 'cdk8s';
-import { ClusterSettings, CLUSTER_SETTINGS_DEFAULTS } from '../src';
+import { App, Chart } from 'cdk8s';
+import { ClusterSettings, CLUSTER_SETTINGS_DEFAULTS, MonitoredService } from '../src';
 
 describe('ClusterSettings.apply refuses what would break every policy built from it', () => {
   const cases: Array<[string, any, RegExp]> = [
@@ -24,5 +24,26 @@ describe('ClusterSettings.apply refuses what would break every policy built from
     expect(ClusterSettings.of(app)).toMatchObject({ dnsNamespace: 'dns-system', dnsPodLabels: { app: 'coredns' }, istiodNamespace: 'istio-system' });
     expect(CLUSTER_SETTINGS_DEFAULTS.dnsNamespace).toBe('kube-system');
     expect(Object.isFrozen(CLUSTER_SETTINGS_DEFAULTS.dnsPodLabels)).toBe(true);
+  });
+});
+
+describe('a failed construction leaves no settings state behind', () => {
+  test('ClusterSettings.apply after a MonitoredService that failed to build is allowed', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    // metrics is missing: the construction fails before anything is created.
+    expect(() => new MonitoredService(chart, 'broken', { image: 'nginx:1.27', port: 8080 } as any)).toThrow(/metrics is missing/);
+    expect(chart.node.tryFindChild('broken')).toBeUndefined();
+    expect(() => ClusterSettings.apply(app, { prometheusNamespace: 'observability' })).not.toThrow();
+    expect(ClusterSettings.of(app).prometheusNamespace).toBe('observability');
+  });
+
+  test('a construct that did read the settings still makes a later apply an error, naming it', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    expect(() => new MonitoredService(chart, 'broken', { image: 'nginx:1.27', port: 8080 } as any)).toThrow();
+    new MonitoredService(chart, 'api', { image: 'nginx:1.27', port: 8080, metrics: { port: 9090 } });
+    expect(() => ClusterSettings.apply(app, { prometheusNamespace: 'observability' }))
+      .toThrow(/ClusterSettings\.apply\(\) came after c\/api had already read the settings/);
   });
 });

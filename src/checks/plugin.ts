@@ -15,9 +15,9 @@
  * name is instead `npm install`ed into ~/.cdk8s/plugins on first use. `version` must be an exact
  * version (the CLI rejects ranges) and only labels the report for local packages.
  */
-import * as fs from 'fs';
-import { parseManifestYaml } from './report';
-import { Finding, RULE_IDS, RuleOptions, normalizeRuleOptions, runRules } from './rules';
+import { readManifestFile } from './io';
+import { OBJECT_PATHS_FILE, manifestKey, objectKey, readObjectPaths } from './object-paths';
+import { Finding, RULE_IDS, ResourceRef, RuleOptions, runRules, ruleOptionsProblems } from './rules';
 
 // The CLI's contract, structurally: cdk8s-cli is a build-time tool, not a runtime dependency.
 
@@ -42,7 +42,8 @@ export interface ValidationContextLike {
   readonly manifests: readonly string[];
   /**
    * `construct-metadata.json` as the CLI reads it: construct path by `metadata.name`. cdk8s
-   * records one path per name, so objects sharing a name share an entry.
+   * records one path per name, so objects sharing a name share an entry; the plugin prefers
+   * OBJECT_PATHS_FILE beside the manifests, which is exact.
    */
   readonly metadata?: { readonly [resourceName: string]: { readonly path: string } };
   readonly report: {
@@ -54,11 +55,11 @@ export interface ValidationContextLike {
 /** `properties` of the plugin in cdk8s.yaml. */
 export interface SecureValidationProperties extends RuleOptions {}
 
-const PROPERTIES = ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable'];
+const PROPERTIES = ['defaultLevel', 'defaultVersion', 'defaultNamespace', 'disable', 'metadataCidrs'];
 
 /**
- * Judges the synthesized manifests (of this library or any other) with the rules
- * pod-security, network-isolation, service-monitor-port, pdb and image-tag.
+ * Judges the synthesized manifests (of this library or any other) with every rule of `RULES`
+ * (README, "Rules").
  */
 export class SecureValidation {
   private readonly options: RuleOptions;
@@ -71,11 +72,8 @@ export class SecureValidation {
     if (unknown.length > 0) {
       throw new Error(`cdk8s-secure validation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Fix: use ${PROPERTIES.join(', ')}.`);
     }
-    try {
-      normalizeRuleOptions(props);
-    } catch (e) {
-      throw new Error(`cdk8s-secure validation properties: ${(e as Error).message}`);
-    }
+    const [problem] = ruleOptionsProblems(props);
+    if (problem) throw new Error(`cdk8s-secure validation properties: ${problem}`);
     this.options = { ...props };
   }
 
@@ -87,13 +85,13 @@ export class SecureValidation {
     const manifests: unknown[] = [];
     const files: string[] = [];
     for (const file of context.manifests) {
-      for (const doc of parseManifestYaml(fs.readFileSync(file, 'utf-8'), file)) {
+      for (const doc of readManifestFile(file)) {
         manifests.push(doc);
         files.push(file);
       }
     }
     const results = runRules(manifests, this.options);
-    const paths = new ConstructPaths(manifests, context.metadata ?? {});
+    const paths = new ConstructPaths(manifests, context.metadata ?? {}, readObjectPaths(context.manifests));
     for (const finding of results.flatMap((r) => r.findings)) {
       context.report.addViolation(toViolation(finding, files, paths));
     }
@@ -105,34 +103,71 @@ export class SecureValidation {
   }
 }
 
-/** Construct paths from the CLI's name-keyed metadata, with a warning where a name is shared. */
+/**
+ * The construct that made each object. Exact (by group, kind, namespace and name) when the app
+ * wrote OBJECT_PATHS_FILE for these very manifests (SinglePassApp does); otherwise from the CLI's
+ * name-keyed metadata, but only where the name is unique: a shared name would give the path of
+ * whichever object cdk8s recorded last.
+ */
 class ConstructPaths {
   private readonly nameCount = new Map<string, number>();
+  private readonly exact?: Record<string, string[]>;
 
-  constructor(manifests: readonly unknown[], private readonly metadata: { readonly [name: string]: { readonly path: string } }) {
+  constructor(manifests: readonly unknown[], private readonly metadata: { readonly [name: string]: { readonly path: string } }, exact?: Record<string, string[]>) {
     for (const m of manifests) {
       const name = (m as any)?.metadata?.name;
       if (typeof name === 'string') this.nameCount.set(name, (this.nameCount.get(name) ?? 0) + 1);
     }
+    // A file left over from another synth, or one that does not cover these manifests, is not used.
+    const covers = exact !== undefined && manifests.every((m) => typeof (m as any)?.kind !== 'string' || Array.isArray((m as any).items) || (exact[manifestKey(m)]?.length ?? 0) > 0);
+    this.exact = covers ? exact : undefined;
   }
 
-  describe(name: string): string | undefined {
-    const path = this.metadata[name]?.path;
-    if (path === undefined) return undefined;
-    const n = this.nameCount.get(name) ?? 0;
-    return n > 1 ? `construct ${path} (cdk8s records one construct path per object name; ${n} objects are named "${name}")` : `construct ${path}`;
+  /** Construct paths that made `ref` (empty when unknown). */
+  public pathsOf(ref: ResourceRef): string[] {
+    if (this.exact) {
+      // The rules fill in the default namespace; the file has the namespace as written.
+      const keys = [objectKey(ref.apiVersion, ref.kind, ref.namespace, ref.name), objectKey(ref.apiVersion, ref.kind, '', ref.name)];
+      return [...new Set(keys.flatMap((k) => this.exact![k] ?? []))];
+    }
+    const path = this.metadata[ref.name]?.path;
+    return path !== undefined && this.nameCount.get(ref.name) === 1 ? [path] : [];
+  }
+
+  /** Why there is no path for `ref`, when the name is shared and no exact file exists. */
+  public unknownWhy(ref: ResourceRef): string | undefined {
+    if (this.exact || this.metadata[ref.name] === undefined) return undefined;
+    const n = this.nameCount.get(ref.name) ?? 0;
+    return n > 1
+      ? `construct of ${ref.kind} ${ref.name} unknown: cdk8s records one construct path per object name, and ${n} objects are named "${ref.name}" (no ${OBJECT_PATHS_FILE} beside the manifests gives exact ones)`
+      : undefined;
+  }
+
+  /**
+   * The name the CLI looks the construct path up by: the object's name when that lookup gives
+   * the right construct, else a name it does not know, so that it prints no wrong path.
+   */
+  public resourceName(ref: ResourceRef): string {
+    const paths = this.pathsOf(ref);
+    const recorded = this.metadata[ref.name]?.path;
+    if (recorded === undefined || (paths.length > 0 && paths.includes(recorded))) return ref.name;
+    return `${ref.kind} ${ref.namespace === undefined ? ref.name : `${ref.namespace}/${ref.name}`}`;
   }
 }
 
 function toViolation(f: Finding, files: readonly string[], paths: ConstructPaths): ValidationViolation {
-  const constructs = [...new Set(f.resources.map((r) => paths.describe(r.name)).filter((p): p is string => p !== undefined))];
+  const constructs = [...new Set(f.resources.flatMap((r) => paths.pathsOf(r)))];
+  const unknown = [...new Set(f.resources.flatMap((r) => paths.unknownWhy(r) ?? []))];
+  const where = [
+    ...(constructs.length > 0 ? [`At construct${constructs.length > 1 ? 's' : ''} ${constructs.join('; ')}.`] : []),
+    ...unknown.map((u) => `${u[0].toUpperCase()}${u.slice(1)}.`),
+  ];
   return {
     ruleName: f.rule,
-    recommendation: `${f.subject}: ${f.message}.${constructs.length > 0 ? ` At ${constructs.join('; ')}.` : ''}`,
+    recommendation: `${f.subject}: ${f.message}.${where.length > 0 ? ` ${where.join(' ')}` : ''}`,
     fix: f.fix,
     violatingResources: f.resources.map((r, i) => ({
-      // The CLI looks the construct path up by this name.
-      resourceName: r.name,
+      resourceName: paths.resourceName(r),
       manifestPath: files[r.index] ?? '<unknown>',
       locations: [`${r.kind} ${r.namespace === undefined ? r.name : `${r.namespace}/${r.name}`}${i === 0 && f.field ? ` ${f.field}` : ''}`],
     })),

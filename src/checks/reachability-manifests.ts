@@ -6,10 +6,10 @@
  * Anything the API server would reject is reported as a warning and compiled to "matches
  * nothing", so a malformed rule can never widen what the model allows.
  */
-import { Cidr, cidrFullyExcepted, parseCidr } from './reachability-net';
+import { Cidr, cidrFullyExcepted, parseCidr } from '../core/net';
 import { L4Protocol, MAX_PORT, MIN_PORT, PortSet, isL4Protocol } from './reachability-ports';
 import { LabelMatcher, Labels, compileSelector, selectsEverything } from './reachability-selectors';
-import { podTemplateOf } from '../security/pod-security';
+import { podTemplateOf } from './pod-security';
 
 export interface ResolvedPort {
   readonly name?: string;
@@ -147,6 +147,11 @@ function compilePeer(raw: unknown, where: string, warn: (m: string) => void): Co
       const parsed = typeof e === 'string' ? parseCidr(e) : undefined;
       if (!parsed) {
         warn(`${where}.ipBlock.except entry ${JSON.stringify(e)} is not a CIDR; the peer matches nothing.`);
+        return { kind: 'nothing' };
+      }
+      // The API server requires each except to be a strict subset of the cidr.
+      if (parsed.family !== cidr.family || parsed.start < cidr.start || parsed.end > cidr.end || (parsed.start === cidr.start && parsed.end === cidr.end)) {
+        warn(`${where}.ipBlock.except entry ${JSON.stringify(e)} is not strictly inside cidr ${JSON.stringify(block!.cidr)}, which the API server rejects; the peer matches nothing.`);
         return { kind: 'nothing' };
       }
       except.push(parsed);

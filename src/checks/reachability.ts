@@ -12,7 +12,7 @@
  * - hostNetwork pods, node traffic and loopback, which NetworkPolicy does not govern.
  * - Non-core policy APIs (Calico, Cilium, Istio AuthorizationPolicy).
  */
-import { IpAddress, cidrContains, parseIp } from './reachability-net';
+import { IpAddress, cidrContains } from '../core/net';
 import { L4Protocol, PortSet, isL4Protocol } from './reachability-ports';
 import { Labels } from './reachability-selectors';
 import {
@@ -23,214 +23,15 @@ import {
   ResolvedPort,
   parseManifests,
 } from './reachability-manifests';
-import { CLUSTER_SETTINGS_DEFAULTS } from '../model/settings';
-import { checkPortNumber } from '../model/validate';
-import { NAMESPACE_NAME_LABEL } from '../network/network-policy';
+import { NAMESPACE_NAME_LABEL } from '../core/constants';
+import { checkPort, ClusterDnsLocation, DEFAULT_DNS, Endpoint, KUBE_DNS_PORTS } from './reachability-endpoint';
+import type { AllowedPorts, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions, WorkloadSummary } from './reachability-results';
 
-/** A container port, for pods that are not in the manifests (`Endpoint.pods`). */
-export interface ContainerPortSpec {
-  /**
-   * Port name, so that policies using named ports can resolve it.
-   * @default - unnamed
-   */
-  readonly name?: string;
-  /** Container port number. */
-  readonly port: number;
-  /**
-   * TCP, UDP or SCTP.
-   * @default 'TCP'
-   */
-  readonly protocol?: string;
-}
-
-/** Where the cluster DNS pods run: ClusterSettings' `dnsNamespace` and `dnsPodLabels`. */
-export interface ClusterDnsLocation {
-  /** Namespace of the cluster DNS pods. */
-  readonly namespace: string;
-  /** Labels of the cluster DNS pods. */
-  readonly podLabels: { [key: string]: string };
-}
-
-const DEFAULT_DNS: ClusterDnsLocation = {
-  namespace: CLUSTER_SETTINGS_DEFAULTS.dnsNamespace, podLabels: CLUSTER_SETTINGS_DEFAULTS.dnsPodLabels,
-};
-
-type EndpointSpec =
-  | { readonly kind: 'workload'; readonly namespace: string; readonly name: string; readonly workloadKind?: string }
-  | { readonly kind: 'pods'; readonly namespace: string; readonly labels: Labels; readonly ports: readonly ResolvedPort[] }
-  | { readonly kind: 'dns' }
-  | { readonly kind: 'ip'; readonly address: IpAddress };
-
-// The ports of the stock CoreDNS deployment, so that policies naming `dns` / `dns-tcp` resolve.
-const KUBE_DNS_PORTS: readonly ResolvedPort[] = [
-  { name: 'dns', port: 53, protocol: 'UDP' },
-  { name: 'dns-tcp', port: 53, protocol: 'TCP' },
-  { name: 'metrics', port: 9153, protocol: 'TCP' },
-];
-
-function formatLabels(labels: Labels): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-}
-
-/** One side of a flow: pods (of a workload in the manifests, or given by labels) or an outside address. */
-export class Endpoint {
-  /**
-   * The pods of a workload in the manifests (Deployment, StatefulSet, DaemonSet, ReplicaSet,
-   * ReplicationController, Job, CronJob or bare Pod), found by `metadata.name` in `namespace`.
-   * Its pods carry the pod template's labels and container ports.
-   *
-   * @param kind disambiguates when two workloads of different kinds share a name
-   */
-  static workload(namespace: string, name: string, kind?: string): Endpoint {
-    return new Endpoint(`${namespace}/${name}`, { kind: 'workload', namespace, name, workloadKind: kind });
-  }
-
-  /**
-   * Arbitrary pods that need not be in the manifests, e.g. Prometheus or an ingress controller.
-   *
-   * @param ports their container ports; only needed when policies use named ports towards them
-   */
-  static pods(namespace: string, labels: Record<string, string>, ports: ContainerPortSpec[] = []): Endpoint {
-    return new Endpoint(`pods {${formatLabels(labels)}} in ${namespace}`, {
-      kind: 'pods',
-      namespace,
-      labels: { ...labels },
-      ports: ports.map((p) => {
-        const protocol = p.protocol ?? 'TCP';
-        if (!isL4Protocol(protocol)) throw new Error(`Container port protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`);
-        checkPort('Container port', p.port);
-        return { ...(p.name !== undefined ? { name: p.name } : {}), port: p.port, protocol };
-      }),
-    });
-  }
-
-  /**
-   * Cluster DNS: the pods of the model's `dns` option (by default labelled `k8s-app: kube-dns` in
-   * `kube-system`), with ports dns (53/UDP), dns-tcp (53/TCP), metrics (9153/TCP). The location is
-   * the model's, so that one endpoint serves clusters whose DNS runs elsewhere.
-   */
-  static kubeDns(): Endpoint {
-    return new Endpoint('kube-dns', { kind: 'dns' });
-  }
-
-  /** An address outside the cluster, IPv4 or IPv6, e.g. `8.8.8.8` or `10.0.3.7`. */
-  static ip(address: string): Endpoint {
-    const parsed = parseIp(address);
-    if (!parsed) throw new Error(`"${address}" is not an IPv4 or IPv6 address. Fix: pass a single address such as "203.0.113.7", not a CIDR or host name.`);
-    return new Endpoint(address.trim(), { kind: 'ip', address: parsed });
-  }
-
-  private constructor(
-    /** Human-readable name, as used in verdict reasons. */
-    public readonly description: string,
-    /** @internal */
-    public readonly _spec: EndpointSpec,
-  ) {}
-
-  toString(): string {
-    return this.description;
-  }
-}
-
-export interface NetworkModelOptions {
-  /**
-   * Namespace of namespaced objects that have no `metadata.namespace`.
-   * @default 'default'
-   */
-  readonly defaultNamespace?: string;
-  /**
-   * Labels of namespaces, typically ones not in the manifests (e.g. `kube-system`), for
-   * `namespaceSelector`s. Labels on Namespace objects in the manifests take precedence, and
-   * `kubernetes.io/metadata.name` is always set to the namespace's name.
-   * @default - no extra labels
-   */
-  readonly namespaceLabels?: Record<string, Record<string, string>>;
-  /**
-   * Where cluster DNS runs, for `Endpoint.kubeDns()` and the matrix's `kube-dns` column. Set it to
-   * ClusterSettings' `dnsNamespace` / `dnsPodLabels` when the app changes those, or the model
-   * judges DNS egress against pods that do not exist.
-   * @default - namespace 'kube-system', pods labelled `k8s-app: kube-dns` (the ClusterSettings defaults)
-   */
-  readonly dns?: ClusterDnsLocation;
-}
-
-/** The answer to "may this flow happen?". */
-export interface FlowVerdict {
-  /** Both the source's egress and the destination's ingress allow the flow. */
-  readonly allowed: boolean;
-  /** The source side allows it (always true for a source outside the cluster). */
-  readonly egressAllowed: boolean;
-  /** The destination side allows it (always true for a destination outside the cluster). */
-  readonly ingressAllowed: boolean;
-  /**
-   * One line per direction: which policy rules allowed the flow, that the direction is not
-   * isolated, or which policies isolate it without a matching rule.
-   */
-  readonly reasons: string[];
-}
-
-/** A container port of a workload. */
-export interface WorkloadPortSummary {
-  readonly name?: string;
-  readonly port: number;
-  readonly protocol: string;
-}
-
-/** A workload found in the manifests. */
-export interface WorkloadSummary {
-  /** `namespace/name` (plus ` (Kind)` when two workloads share namespace and name): the key used in `matrix()`. */
-  readonly id: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly kind: string;
-  /** Labels of its pods (the pod template's labels). */
-  readonly labels: Record<string, string>;
-  readonly ports: WorkloadPortSummary[];
-}
-
-/** A contiguous block of ports of one protocol; `start === end` for a single port. */
-export interface PortRange {
-  readonly protocol: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-/** The ports on which connections from one endpoint to another are allowed. */
-export interface AllowedPorts {
-  /**
-   * For display: `['all']` when unrestricted; otherwise e.g. `'8080/TCP'`, `'8000-8100/TCP'`,
-   * `'all/UDP'` (every UDP port). Empty when nothing is allowed.
-   */
-  readonly ports: string[];
-  /** Every port of every protocol is allowed. */
-  readonly allPorts: boolean;
-  /** The same set as `ports`, as data: sorted by protocol (TCP, UDP, SCTP) then port. */
-  readonly ranges: PortRange[];
-  /**
-   * Only for flows to or from `NetworkModel.EXTERNAL`: the outside addresses that the allowing
-   * rules admit, `'any'` for unrestricted, otherwise ipBlocks such as `'0.0.0.0/0 except 10.0.0.0/8'`.
-   * @default - not an external flow
-   */
-  readonly addresses?: string[];
-}
-
-/** One cell of the connectivity matrix. */
-export interface MatrixEntry extends AllowedPorts {
-  /** A workload id, or `NetworkModel.EXTERNAL`. */
-  readonly from: string;
-  /** A workload id, `NetworkModel.KUBE_DNS` or `NetworkModel.EXTERNAL`. */
-  readonly to: string;
-}
-
-/** Which NetworkPolicies isolate some pods. */
-export interface IsolationInfo {
-  readonly ingressIsolated: boolean;
-  readonly egressIsolated: boolean;
-  /** `namespace/name` of every policy that selects the pods for Ingress. */
-  readonly ingressPolicies: string[];
-  /** `namespace/name` of every policy that selects the pods for Egress. */
-  readonly egressPolicies: string[];
-}
+export { Endpoint } from './reachability-endpoint';
+export type { ClusterDnsLocation, ContainerPortSpec } from './reachability-endpoint';
+export type {
+  AllowedPorts, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions, PortRange, WorkloadPortSummary, WorkloadSummary,
+} from './reachability-results';
 
 interface PodSide {
   readonly kind: 'pod';
@@ -267,11 +68,6 @@ interface FlowPort {
   readonly port: number;
   readonly protocol: L4Protocol;
   readonly text: string;
-}
-
-function checkPort(what: string, port: number): void {
-  const problem = checkPortNumber(what, port);
-  if (problem) throw new Error(problem);
 }
 
 function unique(values: string[]): string[] {
@@ -370,14 +166,26 @@ export class NetworkModel {
 
   /** Which policies isolate the pods of an endpoint (pods only; an outside address has no policies). */
   isolation(endpoint: Endpoint): IsolationInfo {
-    const side = this.resolve(endpoint);
-    if (side.kind !== 'pod') throw new Error(`${side.label} is outside the cluster; NetworkPolicies do not isolate it.`);
-    return {
+    const { info, problem } = this._isolationOf(endpoint);
+    if (!info) throw new Error(problem);
+    return info;
+  }
+
+  /**
+   * `isolation()`, or why it cannot be answered (no such workload, an ambiguous one, an outside
+   * address), for callers that report rather than throw.
+   * @internal
+   */
+  public _isolationOf(endpoint: Endpoint): { info?: IsolationInfo; problem?: string } {
+    const { side, problem } = this.lookup(endpoint);
+    if (!side) return { problem };
+    if (side.kind !== 'pod') return { problem: `${side.label} is outside the cluster; NetworkPolicies do not isolate it.` };
+    return { info: {
       ingressIsolated: side.ingress.length > 0,
       egressIsolated: side.egress.length > 0,
       ingressPolicies: side.ingress.map((p) => p.id),
       egressPolicies: side.egress.map((p) => p.id),
-    };
+    } };
   }
 
   /** The workloads found in the manifests, in manifest order. */
@@ -442,24 +250,31 @@ export class NetworkModel {
     };
   }
 
+  /** The side an endpoint names; the caller's argument error when it names none or two. */
   private resolve(endpoint: Endpoint): Side {
+    const { side, problem } = this.lookup(endpoint);
+    if (!side) throw new Error(problem);
+    return side;
+  }
+
+  private lookup(endpoint: Endpoint): { side?: Side; problem?: string } {
     const spec = endpoint._spec;
     switch (spec.kind) {
       case 'ip':
-        return { kind: 'external', label: endpoint.description, address: spec.address };
+        return { side: { kind: 'external', label: endpoint.description, address: spec.address } };
       case 'pods':
-        return this.podSide(endpoint.description, spec.namespace, spec.labels, spec.ports);
+        return { side: this.podSide(endpoint.description, spec.namespace, spec.labels, spec.ports) };
       case 'dns':
-        return this.podSide(endpoint.description, this.dns.namespace, this.dns.podLabels, KUBE_DNS_PORTS);
+        return { side: this.podSide(endpoint.description, this.dns.namespace, this.dns.podLabels, KUBE_DNS_PORTS) };
       case 'workload': {
         const key = `${spec.namespace}/${spec.name}`;
         const found = (this.recordsByName.get(key) ?? []).filter((r) => spec.workloadKind === undefined || r.summary.kind === spec.workloadKind);
-        if (found.length === 1) return found[0].side;
+        if (found.length === 1) return { side: found[0].side };
         if (found.length > 1) {
-          throw new Error(`Workload ${key} is ambiguous: ${found.map((r) => r.summary.kind).join(', ')}. Fix: pass the kind to Endpoint.workload().`);
+          return { problem: `Workload ${key} is ambiguous: ${found.map((r) => r.summary.kind).join(', ')}. Fix: pass the kind to Endpoint.workload().` };
         }
         const known = this.records.map((r) => r.summary.id).join(', ') || 'none';
-        throw new Error(`No workload ${key}${spec.workloadKind ? ` of kind ${spec.workloadKind}` : ''} in the manifests (workloads: ${known}).`);
+        return { problem: `No workload ${key}${spec.workloadKind ? ` of kind ${spec.workloadKind}` : ''} in the manifests (workloads: ${known}).` };
       }
     }
   }

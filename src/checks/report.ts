@@ -3,10 +3,9 @@
  * can reach whom under the NetworkPolicies. `renderReport` is pure; `loadManifests` is the only
  * part that touches the file system.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { MatrixEntry, NetworkModel, NetworkModelOptions } from './reachability';
+
+export { loadManifests, manifestFiles, parseManifestYaml } from './io';
 import { Finding, RULES, RuleOptions, RuleResult, normalizeRuleOptions, runRules } from './rules';
 
 export interface ReportOptions extends RuleOptions {
@@ -155,47 +154,4 @@ export function buildReport(manifests: readonly unknown[], options: ReportOption
 /** Whether every enabled rule passes; the CLI's exit status. */
 export function reportPasses(manifests: readonly unknown[], options: RuleOptions = {}): boolean {
   return runRules(manifests, options).every((r) => r.failed === 0);
-}
-
-/**
- * The documents of a YAML stream. Empty documents (a trailing `---`) are skipped; a syntax error
- * throws, naming `source` and the line, because judging half a file would report false passes.
- */
-export function parseManifestYaml(text: string, source: string): any[] {
-  const docs = parseAllDocuments(text);
-  // parseAllDocuments returns an EmptyStream (not an array) for input with no documents.
-  if (!Array.isArray(docs)) return [];
-  const out: any[] = [];
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      const err = doc.errors[0];
-      const line = err.linePos?.[0]?.line;
-      throw new Error(`${source}${line !== undefined ? `:${line}` : ''}: invalid YAML: ${err.message.split('\n')[0]}`);
-    }
-    const value = doc.toJS({ maxAliasCount: 1000 });
-    if (value !== null && value !== undefined) out.push(value);
-  }
-  return out;
-}
-
-/** Paths of the `*.yaml` / `*.yml` files under `dir`, recursively, sorted. */
-export function manifestFiles(dir: string): string[] {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new Error(`${dir} is not a directory. Fix: pass the directory cdk8s synthesized into (cdk8s.yaml \`output\`, default dist/).`);
-  }
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** Every document of every `*.yaml` / `*.yml` file under `dir`, in file-name order. */
-export function loadManifests(dir: string): any[] {
-  return manifestFiles(dir).flatMap((f) => parseManifestYaml(fs.readFileSync(f, 'utf-8'), f));
 }

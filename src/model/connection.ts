@@ -1,36 +1,8 @@
-import { SecureConfigError } from '../errors';
-import { IPeer, PeerInfo, Protocol } from '../peer';
-import { checkPortNumber } from './validate';
+import { MeshMode } from './mesh';
+import { Connection, ConnectionOptions, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
+import { checkPortNumber } from '../core/validate';
 
-/** Options for `allowFrom` / `allowTo`. */
-export interface ConnectionOptions {
-  /**
-   * The destination's container port (never a Service port).
-   * @default - the destination app's main container port
-   */
-  readonly port?: number;
-  /**
-   * Protocol.
-   * @default - the protocol of the destination's port, or TCP
-   */
-  readonly protocol?: Protocol;
-}
-
-/**
- * One declared intent: `from` may open connections to `to` on `port`. Recorded once on each
- * workload involved; the network and mesh renderers each derive their objects from it, so
- * `a.allowTo(b)` and `b.allowFrom(a)` are the same record.
- */
-export interface Connection {
-  /** Source. */
-  readonly from: PeerInfo;
-  /** Destination. */
-  readonly to: PeerInfo;
-  /** Destination container port. */
-  readonly port: number;
-  /** Protocol. */
-  readonly protocol: Protocol;
-}
+export type { Connection, ConnectionOptions } from './peer';
 
 function peerKey(p: PeerInfo): string {
   return `${p.kind}:${p.namespace ?? ''}:${JSON.stringify(p.podLabels ?? {})}:${p.cidr ?? ''}:${(p.except ?? []).join(',')}`;
@@ -49,39 +21,41 @@ export function sameConnection(a: Connection, b: Connection): boolean {
 }
 
 /**
- * Resolves an intent to a connection (port and protocol checked against the destination) and
- * records it on every workload involved. `callerPath` is the construct whose method was called.
+ * Resolves an intent to a connection: port and protocol checked against the destination's
+ * declared ports (its main port by default), the peers' own problems reported. Returns the
+ * connection, or the one problem that prevents it; the caller reports it with its path.
  */
-export function connect(callerPath: string, fromPeer: IPeer, toPeer: IPeer, options: ConnectionOptions = {}): Connection {
+export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: ConnectionOptions = {}): { connection?: Connection; problem?: string } {
   const from = fromPeer.toPeerInfo();
   const to = toPeer.toPeerInfo();
+  const peerProblem = peerProblemOf(from) ?? peerProblemOf(to);
+  if (peerProblem) return { problem: peerProblem };
   const target = to.workload;
-  const fail = (problem: string) => {
-    throw new SecureConfigError(callerPath, [problem]);
-  };
   if (options.port !== undefined) {
     const bad = checkPortNumber(`port of the connection from ${from.description} to ${to.description}`, options.port);
-    if (bad) fail(bad);
+    if (bad) return { problem: bad };
   }
   let port = options.port;
   let protocol = options.protocol;
   if (target) {
     const exposed = target.ports.filter((p) => (port === undefined || p.port === port) && (protocol === undefined || p.protocol === protocol));
     if (target.ports.length === 0) {
-      fail(`${to.description} exposes no container port, so ${from.description} cannot connect to it. Fix: give ${target.path} a \`port\` (or \`ports\`).`);
+      return { problem: `${to.description} exposes no container port, so ${from.description} cannot connect to it. Fix: give ${target.path} a \`port\` (or \`ports\`).` };
     }
     if (exposed.length === 0) {
       const have = target.ports.map((p) => `${p.port}/${p.protocol} (${p.name})`).join(', ');
-      fail(`${to.description} does not expose container port ${port}/${protocol ?? 'TCP'}; it exposes ${have}. Fix: use one of those ports, or add the port to ${target.path} with \`ports\`. Ports are container ports, not Service ports.`);
+      return { problem: `${to.description} does not expose container port ${port}/${protocol ?? 'TCP'}; it exposes ${have}. Fix: use one of those ports, or add the port to ${target.path} with \`ports\`. Ports are container ports, not Service ports.` };
     }
     port = exposed[0].port;
     protocol = exposed[0].protocol;
   }
   if (port === undefined) {
-    fail(`a connection to ${to.description} needs a port: it is not a workload of this library, so there is no main port to default to. Fix: pass { port: <number> }.`);
+    return { problem: `a connection to ${to.description} needs a port: it is not a workload of this library, so there is no main port to default to. Fix: pass { port: <number> }.` };
   }
-  const connection: Connection = { from, to, port: port!, protocol: protocol ?? Protocol.TCP };
-  from.workload?.recordConnection(connection);
-  if (to.workload !== from.workload) to.workload?.recordConnection(connection);
-  return connection;
+  return { connection: { from, to, port, protocol: protocol ?? Protocol.TCP } };
+}
+
+/** Whether a connection between two workloads rides HBONE (either end ambient, both meshed). */
+export function usesHbone(c: Connection): boolean {
+  return !!c.from.mesh && !!c.to.mesh && (c.from.mesh === MeshMode.AMBIENT || c.to.mesh === MeshMode.AMBIENT);
 }

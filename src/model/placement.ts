@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ResourceFootprint } from '../checks/quota';
-import { Mesh } from '../mesh/mesh';
+import { ResourceFootprint } from './quota';
+import { Mesh } from './mesh';
 
 /** Limits of one container. */
 export interface ContainerLimits {

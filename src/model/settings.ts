@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { throwIfProblems } from '../errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels } from './validate';
+import { SecureConfigError, throwIfProblems } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/validate';
 
 /** Facts about the cluster, set once per app. Defaults match a stock Istio and kube-prometheus-stack. */
 export interface ClusterSettingsProps {
@@ -105,8 +105,9 @@ export class ClusterSettings {
   /** Sets the facts for the whole app that `scope` belongs to (merged over earlier calls). */
   public static apply(scope: IConstruct, props: ClusterSettingsProps): void {
     const root = scope.node.root as any;
-    if (root[READ_BY]) {
-      throw new Error(`ClusterSettings.apply() came after ${root[READ_BY]} had already read the settings, so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`);
+    const reader = ClusterSettings.liveReader(scope.node.root, root[READ_BY]);
+    if (reader !== undefined) {
+      throw new SecureConfigError(scope.node.path || 'App', [`ClusterSettings.apply() came after ${reader} had already read the settings, so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`]);
     }
     throwIfProblems(scope.node.path || 'App', ClusterSettings.problems(props));
     root[SETTINGS] = { ...(root[SETTINGS] ?? CLUSTER_SETTINGS_DEFAULTS), ...ClusterSettings.defined(props) };
@@ -120,8 +121,25 @@ export class ClusterSettings {
   /** The facts, read while `reader` is being built: later `apply` calls become errors. */
   public static readNow(reader: IConstruct | string, scope: IConstruct): ResolvedClusterSettings {
     const root = scope.node.root as any;
-    root[READ_BY] ??= typeof reader === 'string' ? reader : reader.node.path;
+    const path = typeof reader === 'string' ? reader : reader.node.path;
+    // Every reader is kept, not only the first: a construct that fails after reading is never
+    // added to the tree, and must not make a later apply() name it (see liveReader).
+    const readers: string[] = root[READ_BY] ??= [];
+    if (!readers.includes(path)) readers.push(path);
     return ClusterSettings.of(scope);
+  }
+
+  /**
+   * The first reader that exists in the tree. A reader that is not there failed during its
+   * construction (MonitoredService reads the settings before it creates anything), so the app
+   * holds nothing built with the old settings on its behalf.
+   */
+  private static liveReader(root: IConstruct, readers: readonly string[] | undefined): string | undefined {
+    return (readers ?? []).find((path) => {
+      let node: IConstruct | undefined = root;
+      for (const id of path.split('/')) node = node?.node.tryFindChild(id);
+      return node !== undefined;
+    });
   }
 
   // Every policy peer and principal is built from these, so a bad one would be a bad manifest

@@ -11,7 +11,7 @@
  */
 import type { EndpointLike, TrafficOptions } from './matchers';
 import { toAllowTraffic, toPassPodSecurity } from './matchers';
-import type { PodSecurityLevelName } from '../security/pod-security';
+import type { PodSecurityLevelName } from '../checks/pod-security';
 
 export type { EndpointLike, ManifestSource, MatcherContextLike, MatcherResult, NamedWorkload, TrafficOptions } from './matchers';
 export { HASH_PLACEHOLDER, manifestsOf, stableSnapshot, toAllowTraffic, toEndpoint, toPassPodSecurity } from './matchers';

@@ -8,7 +8,7 @@ import { Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Endpoint, NetworkModel, NetworkModelOptions } from '../checks/reachability';
 import { templatePrefix } from '../checks/rules';
-import { PodSecurityLevelName, checkPodSecurity, podTemplateOf } from '../security/pod-security';
+import { PodSecurityLevelName, checkPodSecurity, podTemplateOf } from '../checks/pod-security';
 
 /** What the matchers accept: a Chart, an App, or manifests (plain objects, e.g. parsed YAML). */
 export type ManifestSource = Chart | { readonly charts: readonly Chart[] } | readonly unknown[];

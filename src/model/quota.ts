@@ -1,0 +1,58 @@
+import { parseQuantity } from '../core/validate';
+
+/** What one workload may claim from its namespace at its largest (for quota checks). */
+export interface ResourceFootprint {
+  /** Construct path, for messages. */
+  readonly path: string;
+  /** Most pods at once: replicas or autoscaling max, plus one rollout surge pod. */
+  readonly maxPods: number;
+  /** How `maxPods` was counted, for messages. */
+  readonly podsExplained: string;
+  /** Per pod, by quota key (`requests.cpu`, `limits.memory`…), as quantities. */
+  readonly perPod: { [quotaKey: string]: string };
+  /** Service types the workload creates. */
+  readonly serviceTypes: string[];
+}
+
+function format(key: string, n: number): string {
+  if (key.endsWith('cpu')) return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
+  if (key === 'pods' || key.startsWith('services.')) return String(n);
+  return n % 2 ** 30 === 0 ? `${n / 2 ** 30}Gi` : `${Math.round((n / 2 ** 20) * 100) / 100}Mi`;
+}
+
+/**
+ * Problems when the workloads of a namespace, at their largest, need more than its
+ * ResourceQuota `hard` allows: the API server would then refuse pods mid-rollout or mid-scale.
+ */
+export function quotaProblems(hard: { [key: string]: string }, workloads: ResourceFootprint[]): string[] {
+  const problems: string[] = [];
+  for (const [key, limit] of Object.entries(hard)) {
+    const allowed = parseQuantity(limit);
+    if (allowed === undefined) continue;
+    let total = 0;
+    const parts: string[] = [];
+    for (const w of workloads) {
+      let need: number;
+      let explain: string;
+      if (key === 'pods') {
+        need = w.maxPods;
+        explain = `${w.path}: ${w.podsExplained}`;
+      } else if (key === 'services.loadbalancers' || key === 'services.nodeports') {
+        const type = key === 'services.loadbalancers' ? 'LoadBalancer' : 'NodePort';
+        // A LoadBalancer Service also allocates node ports.
+        need = w.serviceTypes.filter((t) => t === type || (type === 'NodePort' && t === 'LoadBalancer')).length;
+        explain = `${w.path}: ${need} ${type} Service`;
+      } else {
+        const per = w.perPod[key] !== undefined ? parseQuantity(w.perPod[key]) ?? 0 : 0;
+        need = per * w.maxPods;
+        explain = `${w.path}: ${w.podsExplained} × ${w.perPod[key]}`;
+      }
+      if (need > 0) parts.push(explain);
+      total += need;
+    }
+    if (total > allowed + 1e-9) {
+      problems.push(`ResourceQuota ${key} is ${limit} but the apps inside need ${format(key, total)} (${parts.join('; ')}). Fix: raise quota['${key}'] of the IsolatedNamespace, or lower replicas, autoscaling.maxReplicas or resources.`);
+    }
+  }
+  return problems;
+}

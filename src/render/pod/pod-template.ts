@@ -1,0 +1,54 @@
+import type { AppContainer } from './container';
+import type { KubeLabels, KubePodTemplate } from './kube';
+import type { Scheduling } from './scheduling';
+import type { PodSecurity } from './security';
+import type { PodVolumes } from './volumes';
+
+/** The parts of a pod template, for every workload kind (Deployment today; the kind renders the rest). */
+export interface PodTemplateOptions {
+  /** Labels of every pod (the selector's labels among them). */
+  readonly labels: KubeLabels;
+  /** The labels that select the workload's pods. */
+  readonly selector: KubeLabels;
+  /** Pod annotations. */
+  readonly annotations?: KubeLabels;
+  /** The pods' ServiceAccount. */
+  readonly serviceAccountName: string;
+  readonly container: AppContainer;
+  readonly security: PodSecurity;
+  readonly volumes: PodVolumes;
+  readonly scheduling: Scheduling;
+  /** Whether more than one pod runs at a time, so the pods spread over nodes and zones. */
+  readonly replicated: boolean;
+}
+
+/**
+ * The pod template every workload of this library emits: restricted Pod Security by
+ * construction, with each relaxation visible as a field the synth-time check then judges.
+ * Built from typed parts that carry their own defaults, problems and rendering.
+ */
+export class PodTemplate {
+  constructor(private readonly o: PodTemplateOptions) {}
+
+  public get container(): AppContainer {
+    return this.o.container;
+  }
+
+  /** @internal */
+  public _toKube(): KubePodTemplate {
+    const { labels, annotations, security } = this.o;
+    return {
+      metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
+      spec: {
+        serviceAccountName: this.o.serviceAccountName,
+        automountServiceAccountToken: security.automountServiceAccountToken,
+        // Service env vars leak the names and addresses of every Service in the namespace.
+        enableServiceLinks: false,
+        ...security._toPodKube(),
+        containers: [this.o.container._toKube()],
+        volumes: this.o.volumes._toVolumes(),
+        ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
+      },
+    };
+  }
+}
