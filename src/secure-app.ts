@@ -12,6 +12,7 @@ import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
 import { meshHoles } from './model/holes';
+import { ipBlockMetadataProblem } from './model/ip-blocks';
 import { WorkloadIntents } from './model/intents';
 import type { ExposeOptions, IEntryPoint } from './model/gateway';
 import type { AllowToHostOptions } from './model/hosts';
@@ -312,7 +313,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
    */
   private violations(): string[] {
     this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh)).map((v) => v.message);
-    const patched = patchedWorkloadProblems({
+    const patched = [...patchedWorkloadProblems({
       workload: this.deployment,
       serviceAccount: this.serviceAccount,
       ownPod: () => withInjectedContainers(this.renderPodTemplate(), this.mesh),
@@ -321,7 +322,11 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       mesh: this.mesh,
       namespace: this.namespace,
       tokenRelaxed: this.parts.security.automountServiceAccountToken,
-    });
+    })];
+    const metadata = ClusterSettings.of(this).metadataCidrs;
+    const blocks = this._intents.memo(`metadata-problems ${metadata.join(',')}`, () => this._intents.connections
+      .flatMap((c) => [c.from, c.to]).map((p) => ipBlockMetadataProblem(p, metadata)).filter((p): p is string => p !== undefined));
+    if (blocks.length) patched.push(...new Set(blocks));
     if (!this.mesh) return patched.length ? [...this.podSecurityChecked, ...patched] : this.podSecurityChecked;
     const meshProblems = this._intents.memo('authorization-problems', () => this.renderAuthorizationPolicy()?.problems ?? []);
     return [...this.podSecurityChecked, ...patched, ...meshProblems];
@@ -337,7 +342,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
 
   private renderAuthorizationPolicy(): { spec: AuthorizationPolicySpec; problems: string[] } | undefined {
     if (!this.mesh) return undefined;
-    return authorizationPolicy(this._intents, ClusterSettings.of(this).trustDomain);
+    const settings = ClusterSettings.of(this);
+    return authorizationPolicy(this._intents, settings.trustDomain, settings.metadataCidrs);
   }
 
   /** Pod Security violations of the pod as admitted (with injected containers), as messages. */

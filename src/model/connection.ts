@@ -1,6 +1,7 @@
 import { MeshMode } from './mesh';
 import { Connection, ConnectionOptions, HttpMatch, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
 import { checkPortNumber } from '../core/validate';
+import { ipBlockInputProblem } from './ip-blocks';
 
 export type { Connection, ConnectionOptions } from './peer';
 
@@ -50,7 +51,8 @@ function httpProblem(from: PeerInfo, to: PeerInfo, http: HttpMatch): string | un
 export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: ConnectionOptions = {}): { connection?: Connection; problem?: string } {
   const from = fromPeer.toPeerInfo();
   const to = toPeer.toPeerInfo();
-  const peerProblem = peerProblemOf(from) ?? peerProblemOf(to);
+  // A hand-made IPeer's ipBlock is judged as Peer.ipBlock's would be.
+  const peerProblem = peerProblemOf(from) ?? peerProblemOf(to) ?? ipBlockInputProblem(from) ?? ipBlockInputProblem(to);
   if (peerProblem) return { problem: peerProblem };
   const target = to.workload;
   if (options.port !== undefined) {

@@ -48,10 +48,11 @@ export enum HostEnforcement {
   SIDECAR = 'sidecar',
 }
 
-// The cloud metadata endpoints hand node credentials to any pod that reaches them.
-const ANY_BUT_METADATA: ReadonlyArray<Hole['peer']> = [
-  { kind: 'ipBlock', cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] },
-  { kind: 'ipBlock', cidr: '::/0', except: ['fd00:ec2::254/128'] },
+// Every address; the network renderer excepts the cloud metadata blocks (ClusterSettings
+// metadataCidrs), which hand node credentials to any pod that reaches them.
+const ANY_ADDRESS: ReadonlyArray<Hole['peer']> = [
+  { kind: 'ipBlock', cidr: '0.0.0.0/0' },
+  { kind: 'ipBlock', cidr: '::/0' },
 ];
 
 /**
@@ -97,5 +98,5 @@ export function hostHoles(hosts: readonly HostIntent[]): Hole[] {
   const viaSidecar = hosts.filter((h) => h.enforcement === HostEnforcement.SIDECAR);
   if (viaSidecar.length === 0) return [];
   const ports = [...new Set(viaSidecar.map((h) => h.port))].sort((a, b) => a - b);
-  return ANY_BUT_METADATA.map((peer) => ({ peer, ports: ports.map((port) => ({ protocol: 'TCP', port })) }));
+  return ANY_ADDRESS.map((peer) => ({ peer, ports: ports.map((port) => ({ protocol: 'TCP', port })) }));
 }
