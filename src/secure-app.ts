@@ -5,6 +5,8 @@ import { protocolFromName } from './model/mesh';
 import { ResourceFootprint } from './model/quota';
 import { SecureAppProps, ServiceType } from './model/workload-options';
 import type { WorkloadPorts } from './render/pod/ports';
+import type { IWorkload } from './model/peer';
+import type { IPlacedWorkload } from './model/placement';
 import { SecureWorkload, WorkloadKindSpec } from './secure-workload';
 
 /** What a Deployment adds to the shared workload core. */
@@ -23,7 +25,7 @@ function appKind(p: SecureAppProps): WorkloadKindSpec {
  * replicated, optional autoscaling, and a NetworkPolicy that admits only what was declared with
  * `allowFrom` / `allowTo` (and DNS).
  */
-export class SecureApp extends SecureWorkload {
+export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkload {
   /** The Deployment. */
   public readonly deployment: ApiObject;
   /** The Service, when the app has ports. */

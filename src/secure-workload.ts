@@ -49,6 +49,11 @@ export interface WorkloadKindSpec {
  * AuthorizationPolicy rendered from it, the quota footprint and the synth-time Pod Security check
  * of the pod as admitted. A kind adds only its own object (Deployment, Job, CronJob…) around
  * the same pod template.
+ *
+ * Not part of the jsii API (its constructor takes a kind spec with functions): jsii folds its
+ * public members into each kind, so every language sees them on SecureApp, SecureJob, ….
+ *
+ * @jsii ignore
  */
 export abstract class SecureWorkload extends Construct implements IWorkload, IPlacedWorkload {
   /** Workload name (also of the ServiceAccount and policies unless set otherwise). */
