@@ -2,8 +2,10 @@ import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPodSecurity } from './checks/pod-security';
 import { ISTIO_INIT } from './core/constants';
+import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
 import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
+import { checkIdentities } from './identity';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
 import { meshHoles } from './model/holes';
@@ -113,16 +115,17 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     this._parts = spec.parts;
     this.ports = spec.parts.ports.ports;
     this.selector = { [INSTANCE_LABEL]: this.name };
-    this.labels = {
+    // What the library decides is merged last, so it wins over a free-form map.
+    this.labels = Object.freeze({
+      ...props.labels,
       'app.kubernetes.io/name': props.appName ?? id,
       [INSTANCE_LABEL]: this.name,
       'app.kubernetes.io/managed-by': 'cdk8s-secure',
-      ...props.labels,
-    };
+    });
     const nativeSidecar = kind.nativeSidecar && this.mesh?.mode === MeshMode.SIDECAR ? { [NATIVE_SIDECAR_ANNOTATION]: 'true' } : undefined;
     this._pod = new PodTemplate({
       labels: spec.meshOptOutLabels ? { ...this.labels, ...spec.meshOptOutLabels } : this.labels,
-      annotations: this.mesh ? { ...this.mesh.podAnnotations(), ...nativeSidecar, ...props.podAnnotations } : props.podAnnotations,
+      annotations: this.mesh ? { ...props.podAnnotations, ...this.mesh.podAnnotations(), ...nativeSidecar } : props.podAnnotations && { ...props.podAnnotations },
       selector: this.selector,
       serviceAccountName: this.serviceAccountName,
       container: spec.parts.container,
@@ -227,6 +230,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       });
     }
     this.node.addValidation({ validate: () => this.violations() });
+    checkIdentities(this);
   }
 
   /** The pod template, as the kind's object embeds it. @internal */
@@ -315,6 +319,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...parts.probes.problems(portNumbers),
       ...parts.scheduling.problems(),
       p.labels ? checkLabels('label', p.labels) : undefined,
+      ...reservedKeyProblems('label', 'pod label', p.labels),
+      ...reservedKeyProblems('podAnnotations', 'pod annotation', p.podAnnotations),
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
       ...(meshed ? parts.security.meshProblems(placement.mesh!.mode) : []),
       p.mesh === true && !placement.mesh ? 'mesh is true but the app is not in a namespace with a mesh. Fix: define it inside an IsolatedNamespace with `mesh`, or drop the prop.' : undefined,
