@@ -9,9 +9,10 @@ import type { IPlacedWorkload } from './model/placement';
 import { SecureWorkload, WorkloadKindSpec } from './secure-workload';
 
 /** What a pod that runs to completion adds to the shared workload core. */
-function jobKind(kind: string, p: SecureJobProps, problems: () => Array<string | undefined>): WorkloadKindSpec {
+function jobKind(kind: string, p: SecureJobProps, problems: () => Array<string | undefined>, podOf?: (json: any) => any): WorkloadKindSpec {
   return {
     kind,
+    podOf,
     // A Job is not a Service backend: probes only when asked for.
     defaultProbes: false,
     problems: () => ({ afterPorts: [], last: problems() }),
@@ -74,7 +75,7 @@ export class SecureCronJob extends SecureWorkload implements IWorkload, IPlacedW
   private readonly policy: ConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: SecureCronJobProps) {
-    super(scope, id, props, jobKind('SecureCronJob', props, () => cronJobProblems(props)));
+    super(scope, id, props, jobKind('SecureCronJob', props, () => cronJobProblems(props), (json) => json.spec.jobTemplate.spec.template));
     this.pods = jobPods(props);
     this.policy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     // Replace starts the new run while the old one's pods terminate; Allow is counted as two

@@ -2,6 +2,7 @@ import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPodSecurity } from './checks/pod-security';
 import { ISTIO_INIT } from './core/constants';
+import { deepFreeze } from './core/snapshot';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
 import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
@@ -23,6 +24,7 @@ import type { KubePodTemplate } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
+import { patchedWorkloadProblems } from './written-checks';
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
@@ -34,6 +36,8 @@ export interface WorkloadKindSpec {
   readonly defaultProbes: boolean;
   /** The kind's problems with its props: those read right after the ports, and those read last. */
   readonly problems: (parts: PodParts) => { readonly afterPorts: Array<string | undefined>; readonly last: Array<string | undefined> };
+  /** Where the kind's object holds the pod template (`spec.template`, a CronJob's `spec.jobTemplate.spec.template`). */
+  readonly podOf?: (json: any) => any;
   /** Whether more than one pod runs at a time (spread over nodes and zones). */
   readonly replicated: (props: SecurePodProps) => boolean;
   /** The pods' restartPolicy, when not the default Always (Jobs). */
@@ -107,14 +111,16 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     super(scope, id);
     this.kindSpec = kind;
     this.path = path;
-    this.placement = placement;
+    // Read-only views: the checks judge against these, so a later assignment must not change
+    // what was judged (the namespace's own list of members stays shared, for its quota check).
+    this.placement = Object.freeze({ ...placement, podSecurityVersions: Object.freeze([...placement.podSecurityVersions]) }) as Placement;
     this.namespace = this.placement.namespace;
     this.mesh = spec.meshed ? placement.mesh : undefined;
     this.name = props.name ?? Names.toDnsLabel(this);
     this.serviceAccountName = this.name;
     this._parts = spec.parts;
-    this.ports = spec.parts.ports.ports;
-    this.selector = { [INSTANCE_LABEL]: this.name };
+    this.ports = deepFreeze(spec.parts.ports.ports);
+    this.selector = Object.freeze({ [INSTANCE_LABEL]: this.name });
     // What the library decides is merged last, so it wins over a free-form map.
     this.labels = Object.freeze({
       ...props.labels,
@@ -255,10 +261,22 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * their manifests until synth ends.
    */
   private violations(): string[] {
-    this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh));
-    if (!this.mesh) return this.podSecurityChecked;
+    this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh)).map((v) => v.message);
+    const podOf = this.kindSpec.podOf ?? ((json: any) => json.spec.template);
+    const patched = patchedWorkloadProblems({
+      // Every kind makes its own object the default child.
+      workload: this.node.defaultChild as ApiObject,
+      serviceAccount: this.serviceAccount,
+      ownPod: () => withInjectedContainers(this._renderPodTemplate(), this.mesh),
+      podOf: (json) => withInjectedContainers(podOf(json), this.mesh),
+      judge: (pod) => this.podSecurityViolations(pod, false),
+      mesh: this.mesh,
+      namespace: this.namespace,
+      tokenRelaxed: this._parts.security.automountServiceAccountToken,
+    });
+    if (!this.mesh) return patched.length ? [...this.podSecurityChecked, ...patched] : this.podSecurityChecked;
     const meshProblems = this._intents.memo('authorization-problems', () => this.renderAuthorizationPolicy()?.problems ?? []);
-    return [...this.podSecurityChecked, ...meshProblems];
+    return [...this.podSecurityChecked, ...patched, ...meshProblems];
   }
 
   private renderNetworkPolicy(): NetworkPolicySpec {
@@ -271,21 +289,22 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   }
 
   /** Pod Security violations of the pod as admitted (with injected containers), as messages. */
-  private podSecurityViolations(pod: KubePodTemplate): string[] {
+  private podSecurityViolations(pod: KubePodTemplate, attribute = true): Array<{ key: string; message: string; problem: string }> {
     const { podSecurityLevel: level, podSecurityVersions: versions, namespace } = this.placement;
     const seen = new Set<string>();
-    const out: string[] = [];
+    const out: Array<{ key: string; message: string; problem: string }> = [];
     for (const version of versions) {
       for (const v of checkPodSecurity(pod, level, version)) {
         if (seen.has(v.check + v.field)) continue;
         seen.add(v.check + v.field);
         const injected = v.field.includes(`[${ISTIO_INIT}]`);
-        const cause = injected ? undefined : PodSecurity.relaxationOf(v.field);
+        const cause = injected || !attribute ? undefined : PodSecurity.relaxationOf(v.field);
         const where = cause ? `, set by \`relax.${cause}\`` : injected ? ', injected by Istio without its CNI plugin' : '';
         const fix = injected
           ? 'install the Istio CNI plugin and say so with Mesh.sidecar({ istioCni: true }), or use Mesh.ambient(), or make the namespace podSecurity privileged'
           : v.fix;
-        out.push(`Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}${where}). Fix: ${fix}${namespace ? ` (the app lands in namespace "${namespace}")` : ''}.`);
+        const problem = `Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}`;
+        out.push({ key: v.check + v.field, problem, message: `Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}${where}). Fix: ${fix}${namespace ? ` (the app lands in namespace "${namespace}")` : ''}.` });
       }
     }
     return out;

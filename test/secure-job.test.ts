@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, JsonPatch, Testing } from 'cdk8s';
 import {
   ConcurrencyPolicy, IsolatedNamespace, JobRestartPolicy, Mesh, PodFailureAction, SecureApp, SecureConfigError, SecureCronJob, SecureJob,
 } from '../src';
@@ -238,4 +238,13 @@ describe('cron schedules and time zones', () => {
     '%p is not', (s) => expect(checkCronSchedule('schedule', s)).toMatch(/^schedule /));
   test.each(['UTC', 'Etc/UTC', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'US/Eastern'])('%p is a time zone', (z) => expect(checkTimeZone('timeZone', z)).toBeUndefined());
   test.each(['Local', 'Europe/Berln', '+01:00', '', 'asia/tokyo'])('%p is not', (z) => expect(checkTimeZone('timeZone', z)).toMatch(/^timeZone /));
+});
+
+describe('escape hatches on a Job are judged like on a SecureApp', () => {
+  test('a JSON patch that adds hostNetwork to a CronJob\'s pod fails synth, naming the patch', () => {
+    const { app, chart } = newChart();
+    const cron = new SecureCronJob(chart, 'nightly', { name: 'nightly', image: IMAGE, schedule: '@daily', activeDeadlineSeconds: 60 });
+    cron.cronJob.addJsonPatch(JsonPatch.add('/spec/jobTemplate/spec/template/spec/hostNetwork', true));
+    expect(() => synthApp(app)).toThrow(/check hostNamespaces fails: .*\(field spec\.hostNetwork, written by the JSON patch on CronJob test\/nightly\/CronJob \(add \/spec\/jobTemplate\/spec\/template\/spec\/hostNetwork\)\)/);
+  });
 });

@@ -1,3 +1,4 @@
+import { plainCopy } from '../../core/snapshot';
 import type { EnvValue } from '../../model/env';
 import type { MountedFiles } from '../../model/files';
 import type { Probe } from '../../model/probe';
@@ -55,7 +56,9 @@ export interface PodParts {
  * Builds the parts from the props; `defaultProbes: false` (Jobs) leaves probes off unless given.
  * Never throws for bad input: each part reports its problems.
  */
-export function podParts(p: PodProps, defaultProbes = true): PodParts {
+export function podParts(props: PodProps, defaultProbes = true): PodParts {
+  // The parts render at synth: a props array the caller changes later must not change them.
+  const p = plainCopy(props);
   const ports = WorkloadPorts.of(p, p.ports);
   const resources = ContainerResources.of(p.resources);
   const security = PodSecurity.of(p.securityContext, p.relax, p.hostUsers);
