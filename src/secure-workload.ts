@@ -10,6 +10,7 @@ import { checkIdentities } from './identity';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
 import { meshHoles } from './model/holes';
+import { ipBlockMetadataProblem } from './model/ip-blocks';
 import { WorkloadIntents } from './model/intents';
 import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
@@ -263,7 +264,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   private violations(): string[] {
     this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh)).map((v) => v.message);
     const podOf = this.kindSpec.podOf ?? ((json: any) => json.spec.template);
-    const patched = patchedWorkloadProblems({
+    const patched = [...patchedWorkloadProblems({
       // Every kind makes its own object the default child.
       workload: this.node.defaultChild as ApiObject,
       serviceAccount: this.serviceAccount,
@@ -273,7 +274,11 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       mesh: this.mesh,
       namespace: this.namespace,
       tokenRelaxed: this._parts.security.automountServiceAccountToken,
-    });
+    })];
+    const metadata = ClusterSettings.of(this).metadataCidrs;
+    const blocks = this._intents.memo(`metadata-problems ${metadata.join(',')}`, () => this._intents.connections
+      .flatMap((c) => [c.from, c.to]).map((p) => ipBlockMetadataProblem(p, metadata)).filter((p): p is string => p !== undefined));
+    if (blocks.length) patched.push(...new Set(blocks));
     if (!this.mesh) return patched.length ? [...this.podSecurityChecked, ...patched] : this.podSecurityChecked;
     const meshProblems = this._intents.memo('authorization-problems', () => this.renderAuthorizationPolicy()?.problems ?? []);
     return [...this.podSecurityChecked, ...patched, ...meshProblems];
@@ -285,7 +290,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
 
   private renderAuthorizationPolicy(): { spec: AuthorizationPolicySpec; problems: string[] } | undefined {
     if (!this.mesh) return undefined;
-    return authorizationPolicy(this._intents, ClusterSettings.of(this).trustDomain);
+    const settings = ClusterSettings.of(this);
+    return authorizationPolicy(this._intents, settings.trustDomain, settings.metadataCidrs);
   }
 
   /** Pod Security violations of the pod as admitted (with injected containers), as messages. */

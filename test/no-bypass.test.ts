@@ -1,5 +1,5 @@
 import { JsonPatch } from 'cdk8s';
-import { IsolatedNamespace, Mesh, MountedFiles, SecureApp } from '../src';
+import { ClusterSettings, IPeer, IsolatedNamespace, Mesh, MountedFiles, MtlsMode, Peer, PeerKind, SecureApp } from '../src';
 import { newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -185,5 +185,67 @@ describe('class 2: escape hatches are judged, exposed state is read-only', () =>
     const b = plainApp({ relax: { mountServiceAccountToken: true } });
     b.web.deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 10));
     expect(one(synthApp(b.app), 'Deployment', 'web').spec.template.spec.automountServiceAccountToken).toBe(true);
+  });
+});
+
+describe('class 3: ipBlocks are rendered through CIDR semantics, whoever made the peer', () => {
+  const handMade = (cidr: string, except?: string[]): IPeer => ({
+    toPeerInfo: () => ({ kind: PeerKind.IP_BLOCK, cidr, except, description: `hand-made ${cidr}` }),
+  });
+  function egressOf(peer: IPeer, settings?: Parameters<typeof ClusterSettings.apply>[1]) {
+    const { app, chart } = newChart();
+    if (settings) ClusterSettings.apply(app, settings);
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.allowTo(peer, { port: 443 });
+    return { web, app, egress: () => one(synthApp(app), 'NetworkPolicy', 'web').spec.egress.slice(1) };
+  }
+
+  test.each([
+    ['0.0.0.0/00', { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] }],
+    ['1.2.3.4/0', { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] }],
+    ['::/0', { cidr: '::/0', except: ['fd00:ec2::254/128'] }],
+    ['169.254.0.0/16', { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] }],
+    ['10.0.0.0/8', { cidr: '10.0.0.0/8' }],
+  ])('a hand-made IPeer %s is normalised and excepts the metadata address', (cidr, ipBlock) => {
+    expect(egressOf(handMade(cidr)).egress()).toEqual([{ to: [{ ipBlock }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+  });
+
+  test('two halves /1 + /1 each except the metadata address their half contains', () => {
+    const { app, chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.allowTo(handMade('0.0.0.0/1'), { port: 443 });
+    web.allowTo(handMade('128.0.0.0/1'), { port: 443 });
+    expect(one(synthApp(app), 'NetworkPolicy', 'web').spec.egress.slice(1).map((r: any) => r.to[0].ipBlock)).toEqual([
+      { cidr: '0.0.0.0/1' }, { cidr: '128.0.0.0/1', except: ['169.254.169.254/32'] },
+    ]);
+  });
+
+  test('the metadata list is configurable with ClusterSettings metadataCidrs', () => {
+    const { egress } = egressOf(Peer.ipBlock('100.64.0.0/10'), { metadataCidrs: ['100.100.100.200/32'] });
+    expect(egress()[0].to[0].ipBlock).toEqual({ cidr: '100.64.0.0/10', except: ['100.100.100.200/32'] });
+    expect(() => ClusterSettings.apply(newChart().app, { metadataCidrs: ['100.100.100.200'] }))
+      .toThrow('ClusterSettings metadataCidrs: "100.100.100.200" is not a CIDR block. Fix: write e.g. "169.254.169.254/32".');
+    expect(() => ClusterSettings.apply(newChart().app, { metadataCidrs: [] })).toThrow('must be a non-empty list of CIDR blocks');
+  });
+
+  test('a peer inside a configured metadata block is a synth error naming the app', () => {
+    const { app } = egressOf(handMade('100.100.100.200/32'), { metadataCidrs: ['100.100.100.0/24'] });
+    expect(() => synthApp(app)).toThrow('[test/web] hand-made 100.100.100.200/32 (100.100.100.200/32) lies inside the cloud metadata block 100.100.100.0/24, which hands out node credentials. Fix: do not allow traffic to it');
+  });
+
+  test('a hand-made IPeer with a leading space or an except equal to its cidr is refused at allowTo, naming the app', () => {
+    const { chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    expect(() => web.allowTo(handMade(' 10.0.0.0/8'), { port: 443 })).toThrow('[test/web] hand-made  10.0.0.0/8 cidr');
+    expect(() => web.allowTo(handMade('10.0.0.0/8', ['10.0.0.0/8']), { port: 443 })).toThrow(/\[test\/web\] .*except "10\.0\.0\.0\/8" is the whole block/);
+  });
+
+  test('AuthorizationPolicy ipBlocks of a plain-text peer except the metadata address too', () => {
+    const { app, chart } = newChart();
+    const ns = new IsolatedNamespace(chart, 'shop', { mesh: Mesh.sidecar({ istioCni: true, mtls: MtlsMode.PERMISSIVE }) });
+    const web = new SecureApp(ns, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.allowFrom(handMade('0.0.0.0/00'));
+    const ap = one(synthApp(app), 'AuthorizationPolicy', 'web');
+    expect(ap.spec.rules[0].from).toEqual([{ source: { ipBlocks: ['0.0.0.0/0'], notIpBlocks: ['169.254.169.254/32'] } }]);
   });
 });
