@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { ClusterSettings, Cni, Gateway, HostProtocol, IngressController, IsolatedNamespace, ListenerProtocol, Mesh, Peer, SecureApp } from '../src';
+import { ClusterSettings, Cni, Gateway, HostProtocol, IngressController, IsolatedNamespace, ListenerProtocol, Mesh, Peer, SecureApp, SecureCronJob } from '../src';
 import { expectValidManifests } from './support/schema';
 import { all, DNS_RULE, newChart, one, synthApp } from './support/synth';
 
@@ -217,6 +217,21 @@ describe('allowToHost', () => {
     });
     expect(one(manifests, 'NetworkPolicy', 'web').spec.egress).toEqual([DNS_RULE]);
     expect(all(manifests, 'ServiceEntry')).toEqual([]);
+  });
+
+  test('every workload kind has it: a CronJob in a sidecar mesh gets the same ServiceEntry, Sidecar and egress', () => {
+    const { app } = newChart();
+    const ns = new IsolatedNamespace(new Chart(app, 'shop-chart'), 'shop', { mesh: Mesh.sidecar({ istioCni: true }) });
+    const report = new SecureCronJob(ns, 'report', { name: 'report', image: IMAGE, schedule: '0 3 * * *', activeDeadlineSeconds: 600 });
+    report.allowToHost('api.stripe.com', { port: 443 });
+    const manifests = synthApp(app);
+    expectValidManifests(manifests);
+    expect(one(manifests, 'ServiceEntry').spec.hosts).toEqual(['api.stripe.com']);
+    expect(one(manifests, 'Sidecar').spec.workloadSelector).toEqual({ labels: { 'app.kubernetes.io/instance': 'report' } });
+    expect(one(manifests, 'NetworkPolicy', 'report').spec.egress.slice(-2)).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
   });
 
   test.each([
