@@ -2,6 +2,7 @@ import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPodSecurity } from './checks/pod-security';
 import { checkIdentities } from './identity';
+import { openForeignSides } from './foreign-peers';
 import { deepFreeze } from './core/snapshot';
 import { patchedWorkloadProblems } from './written-checks';
 import { ISTIO_INIT } from './core/constants';
@@ -230,6 +231,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     if (!connection) throw new SecureConfigError(this.path, [problem!]);
     connection.from.workload?.recordConnection(connection);
     if (connection.to.workload !== connection.from.workload) connection.to.workload?.recordConnection(connection);
+    openForeignSides(this, this.name, this.toPeerInfo(), connection);
   }
 
   /** The connections this app is part of, in declaration order. */
