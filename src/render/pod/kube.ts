@@ -98,6 +98,7 @@ export interface KubePodSecurity {
 }
 
 export interface KubePodSpec extends KubePodSecurity, KubeScheduling {
+  readonly restartPolicy?: string;
   readonly serviceAccountName: string;
   readonly automountServiceAccountToken: boolean;
   readonly enableServiceLinks: false;
