@@ -59,7 +59,7 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
     const bad = checkPortNumber(`port of the connection from ${from.description} to ${to.description}`, options.port);
     if (bad) return { problem: bad };
   }
-  let port = options.port;
+  let port = options.port ?? (target ? undefined : to.defaultPort);
   let protocol = options.protocol;
   if (target) {
     const exposed = target.ports.filter((p) => (port === undefined || p.port === port) && (protocol === undefined || p.protocol === protocol));
