@@ -7,6 +7,7 @@ import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
 import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
 import { checkIdentities } from './identity';
+import { openForeignSides } from './foreign-peers';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
 import { meshHoles } from './model/holes';
@@ -254,6 +255,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     if (!connection) throw new SecureConfigError(this.path, [problem!]);
     connection.from.workload?.recordConnection(connection);
     if (connection.to.workload !== connection.from.workload) connection.to.workload?.recordConnection(connection);
+    openForeignSides(this, this.name, this.toPeerInfo(), connection);
   }
 
   /**
