@@ -9,6 +9,8 @@ export type {
 } from './model/workload-options';
 export { SecureJob, SecureCronJob } from './secure-job';
 export { SecureStatefulSet } from './secure-stateful-set';
+export { SecureDaemonSet } from './secure-daemon-set';
+export type { SecureDaemonSetProps } from './secure-daemon-set';
 export { ClaimRetention, PersistentAccessMode, PodManagementPolicy } from './model/stateful-options';
 export type { PersistentDir, SecureStatefulSetProps } from './model/stateful-options';
 export { ConcurrencyPolicy, JobRestartPolicy, PodFailureAction } from './model/job-options';
