@@ -7,6 +7,7 @@ import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
 import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
 import { checkIdentities } from './identity';
+import { POD_PROPS_FIELDS, propsShapeProblems, SECURE_APP_FIELDS } from './model/pod-schema';
 import { openForeignSides } from './foreign-peers';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
@@ -24,7 +25,7 @@ import { ClusterSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
-import type { KubePodTemplate } from './render/pod/kube';
+import type { KubePodTemplate, KubeVolumeMount } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
@@ -43,6 +44,8 @@ export interface WorkloadKindSpec {
   readonly problems: (parts: PodParts) => { readonly afterPorts: Array<string | undefined>; readonly last: Array<string | undefined> };
   /** Where the kind's object holds the pod template (`spec.template`, a CronJob's `spec.jobTemplate.spec.template`). */
   readonly podOf?: (json: any) => any;
+  /** Mounts of volumes the kind adds (a StatefulSet's claims); with them, fsGroup is changed only on a root mismatch. */
+  readonly persistentMounts?: readonly KubeVolumeMount[];
   /** Whether more than one pod runs at a time (spread over nodes and zones). */
   readonly replicated: (props: SecurePodProps) => boolean;
   /** The pods' restartPolicy, when not the default Always (Jobs). */
@@ -145,6 +148,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       scheduling: spec.parts.scheduling,
       replicated: kind.replicated(props),
       restartPolicy: kind.restartPolicy,
+      persistentMounts: kind.persistentMounts,
     });
     this.placement.members?.push(this);
     this._intents = new WorkloadIntents({
@@ -355,6 +359,9 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   /** Checks and defaults the props into the pod's typed parts: every problem, or the spec when there is none. */
   private static normalize(id: string, props: SecurePodProps, placement: Placement, kind: WorkloadKindSpec) {
     const p = props ?? ({} as SecurePodProps);
+    // Types first: the checks below read the props as their declared types.
+    const shape = propsShapeProblems(p, { ...POD_PROPS_FIELDS, ...SECURE_APP_FIELDS });
+    if (shape.length > 0) return { problems: shape, spec: undefined };
     const parts = podParts(p, kind.defaultProbes);
     const meshed = placement.mesh !== undefined && p.mesh !== false;
     const portNumbers = parts.ports.ports.map((q) => q.port);
