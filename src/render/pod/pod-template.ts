@@ -1,5 +1,5 @@
 import type { AppContainer } from './container';
-import type { KubeLabels, KubePodTemplate } from './kube';
+import type { KubeLabels, KubePodTemplate, KubeVolumeMount } from './kube';
 import type { Scheduling } from './scheduling';
 import type { PodSecurity } from './security';
 import type { PodVolumes } from './volumes';
@@ -22,6 +22,8 @@ export interface PodTemplateOptions {
   readonly replicated: boolean;
   /** The pods' restartPolicy (Jobs: Never or OnFailure); unset means Always. */
   readonly restartPolicy?: string;
+  /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates). */
+  readonly persistentMounts?: readonly KubeVolumeMount[];
 }
 
 /**
@@ -39,6 +41,10 @@ export class PodTemplate {
   /** @internal */
   public _toKube(): KubePodTemplate {
     const { labels, annotations, security } = this.o;
+    const pod = security._toPodKube();
+    const container = this.o.container._toKube();
+    // A large volume is chowned to fsGroup only when its root does not match already, not at every start.
+    const mounts = this.o.persistentMounts?.length ? this.o.persistentMounts : undefined;
     return {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
@@ -47,8 +53,8 @@ export class PodTemplate {
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.
         enableServiceLinks: false,
-        ...security._toPodKube(),
-        containers: [this.o.container._toKube()],
+        ...(mounts ? { ...pod, securityContext: { ...pod.securityContext, fsGroupChangePolicy: 'OnRootMismatch' } } : pod),
+        containers: [mounts ? { ...container, volumeMounts: [...container.volumeMounts, ...mounts] } : container],
         volumes: this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
       },
