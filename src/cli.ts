@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { manifestFiles, readManifestFile } from './checks/io';
 import { buildReport } from './checks/report';
 import { RULE_IDS, RuleOptions, ruleOptionProblem } from './checks/rules';
+import { SecureConfigError } from './core/errors';
 
 export const USAGE = `Usage: cdk8s-secure report <dir> [options]
 
@@ -110,9 +111,9 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   let passes: boolean;
   try {
     // The directory is walked once and the rules run once.
-    const files = manifestFiles(parsed.dir);
+    const files = manifestFiles(parsed.dir, 'cdk8s-secure report');
     // A wrong path must not produce an empty, passing report in CI.
-    if (files.length === 0) throw new Error(`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`);
+    if (files.length === 0) throw new SecureConfigError('cdk8s-secure report', [`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`]);
     const manifests = files.flatMap(readManifestFile);
     const report = buildReport(manifests, parsed.options);
     passes = report.passes;

@@ -135,3 +135,22 @@ test('the rules catch what they are for', () => {
   expect(layerOf('testing/matchers.ts')).toBe('entry');
   expect(() => layerOf('stray/thing.ts')).toThrow(/in no layer/);
 });
+
+/**
+ * `throw new Error(` sites of a module that are not marked as invariants: bad input gets a
+ * SecureConfigError naming where it came from; only a library invariant may throw a plain Error,
+ * and then the line above says so (`// invariant, not input: why`).
+ */
+function plainErrors(file: string, text: string): string[] {
+  const lines = text.split('\n');
+  return lines.flatMap((l, i) => (/\bnew Error\(/.test(l) && !/\/\/ invariant, not input: \S/.test(lines[i - 1] ?? '') ? [`src/${file}:${i + 1}`] : []));
+}
+
+test('user input is refused with SecureConfigError, never a plain Error', () => {
+  const plain = [...graph.keys()]
+    .filter((f) => layerOf(f) !== 'imports')
+    .flatMap((f) => plainErrors(f, fs.readFileSync(path.join(SRC, f), 'utf-8')));
+  expect(plain).toEqual([]);
+  expect(plainErrors('x.ts', 'a\n  throw new Error(`bad ${v}`);\n')).toEqual(['src/x.ts:2']);
+  expect(plainErrors('x.ts', '// invariant, not input: callers validated it\nthrow new Error("x");\n')).toEqual([]);
+});

@@ -796,7 +796,7 @@ describe('SecureValidation', () => {
 
   test('rejects unknown or invalid properties, naming the fix', () => {
     expect(() => new SecureValidation({ defaultlevel: 'baseline' } as any)).toThrow(
-      'cdk8s-secure validation: unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable, metadataCidrs.',
+      '[cdk8s-secure validation] unknown property "defaultlevel". Fix: use defaultLevel, defaultVersion, defaultNamespace, disable, metadataCidrs.',
     );
     expect(() => new SecureValidation({ defaultLevel: 'open' as any })).toThrow(/properties: defaultLevel "open" is not a Pod Security level/);
   });
@@ -812,7 +812,7 @@ describe('SecureValidation', () => {
     const file = path.join(dir, 'broken.yaml');
     fs.writeFileSync(file, 'kind: Deployment\nmetadata:\n  name: [unclosed\n');
     const context = new ValidationContext([file], 'cdk8s-secure', '0.1.0', {}, false);
-    await expect(new SecureValidation().validate(context)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: invalid YAML`));
+    await expect(new SecureValidation().validate(context)).rejects.toThrow(new RegExp(`^\\[${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+\\] invalid YAML`));
   });
 });
 

@@ -200,7 +200,7 @@ describe('loadManifests', () => {
   });
 
   test('a syntax error names the file and line; a missing directory says what to pass', () => {
-    expect(() => parseManifestYaml('kind: A\nmetadata: {name: [x\n', 'dist/x.yaml')).toThrow(/^dist\/x\.yaml:\d+: invalid YAML/);
+    expect(() => parseManifestYaml('kind: A\nmetadata: {name: [x\n', 'dist/x.yaml')).toThrow(/^\[dist\/x\.yaml:\d+\] invalid YAML/);
     expect(() => loadManifests(path.join(dir, 'nope'))).toThrow(`${path.join(dir, 'nope')} is not a directory. Fix: pass the directory cdk8s synthesized into`);
   });
 });

@@ -181,6 +181,6 @@ describe('installMatchers', () => {
     const registered: string[] = [];
     installMatchers({ extend: (m) => registered.push(...Object.keys(m)) });
     expect(registered).toEqual(['toAllowTraffic', 'toPassPodSecurity']);
-    expect(() => installMatchers({} as any)).toThrow('installMatchers: no jest `expect` found');
+    expect(() => installMatchers({} as any)).toThrow('[installMatchers] no jest `expect` found');
   });
 });

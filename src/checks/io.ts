@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DocumentOptions, ParseOptions, SchemaOptions, parseAllDocuments } from 'yaml';
+import { SecureConfigError } from '../core/errors';
 
 /**
  * YAML as kubectl reads it: sigs.k8s.io/yaml goes through go-yaml v2, which is YAML 1.1, so
@@ -28,7 +29,7 @@ export function parseManifestYaml(text: string, source: string): any[] {
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
       const line = err.linePos?.[0]?.line;
-      throw new Error(`${source}${line !== undefined ? `:${line}` : ''}: invalid YAML: ${err.message.split('\n')[0]}`);
+      throw new SecureConfigError(`${source}${line !== undefined ? `:${line}` : ''}`, [`invalid YAML: ${err.message.split('\n')[0]}`]);
     }
     const value = doc.toJS({ maxAliasCount: 1000 });
     if (value !== null && value !== undefined) out.push(value);
@@ -37,9 +38,9 @@ export function parseManifestYaml(text: string, source: string): any[] {
 }
 
 /** Paths of the `*.yaml` / `*.yml` files under `dir`, recursively, sorted. */
-export function manifestFiles(dir: string): string[] {
+export function manifestFiles(dir: string, subject: string = 'loadManifests'): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new Error(`${dir} is not a directory. Fix: pass the directory cdk8s synthesized into (cdk8s.yaml \`output\`, default dist/).`);
+    throw new SecureConfigError(subject, [`${dir} is not a directory. Fix: pass the directory cdk8s synthesized into (cdk8s.yaml \`output\`, default dist/).`]);
   }
   const out: string[] = [];
   const walk = (d: string) => {

@@ -18,6 +18,7 @@
 import { readManifestFile } from './io';
 import { OBJECT_PATHS_FILE, manifestKey, objectKey, readObjectPaths } from './object-paths';
 import { Finding, RULE_IDS, ResourceRef, RuleOptions, runRules, ruleOptionsProblems } from './rules';
+import { SecureConfigError } from '../core/errors';
 
 // The CLI's contract, structurally: cdk8s-cli is a build-time tool, not a runtime dependency.
 
@@ -70,10 +71,10 @@ export class SecureValidation {
     // A typo in cdk8s.yaml must not silently fall back to the defaults.
     const unknown = Object.keys(props).filter((k) => !PROPERTIES.includes(k));
     if (unknown.length > 0) {
-      throw new Error(`cdk8s-secure validation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Fix: use ${PROPERTIES.join(', ')}.`);
+      throw new SecureConfigError('cdk8s-secure validation', [`unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Fix: use ${PROPERTIES.join(', ')}.`]);
     }
     const [problem] = ruleOptionsProblems(props);
-    if (problem) throw new Error(`cdk8s-secure validation properties: ${problem}`);
+    if (problem) throw new SecureConfigError('cdk8s-secure validation', [`properties: ${problem}`]);
     this.options = { ...props };
   }
 

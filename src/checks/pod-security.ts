@@ -8,6 +8,7 @@
  */
 import { evaluatePodSecurity } from './pod-security-checks';
 import type { PodSecurityCheckInfo, PodSecurityLevelName, PodSecurityViolation } from './pod-security-types';
+import { SecureConfigError } from '../core/errors';
 
 export type { PodSecurityCheckId, PodSecurityCheckInfo, PodSecurityLevelName, PodSecurityViolation } from './pod-security-types';
 
@@ -62,8 +63,13 @@ export function podSecurityVersionProblem(v: string): string | undefined {
 
 /** version: 'latest', 'v1.N' or '1.N'. Returns the minor (LATEST_POD_SECURITY_MINOR for 'latest'). */
 export function parsePodSecurityVersion(v: string): number {
+  return versionMinor(v, 'parsePodSecurityVersion');
+}
+
+/** The error names the public function the caller called. */
+function versionMinor(v: string, subject: string): number {
   const minor = podSecurityMinor(v);
-  if (minor === undefined) throw new Error(podSecurityVersionProblem(v));
+  if (minor === undefined) throw new SecureConfigError(subject, [podSecurityVersionProblem(v)!]);
   return minor;
 }
 
@@ -79,10 +85,10 @@ export function checkPodSecurity(
   level: PodSecurityLevelName,
   version: string = 'latest',
 ): PodSecurityViolation[] {
-  const minor = Math.min(parsePodSecurityVersion(version), LATEST_POD_SECURITY_MINOR);
+  const minor = Math.min(versionMinor(version, 'checkPodSecurity'), LATEST_POD_SECURITY_MINOR);
   if (level === 'privileged') return [];
   if (level !== 'baseline' && level !== 'restricted') {
-    throw new Error(`invalid Pod Security level ${JSON.stringify(level)}: expected "privileged", "baseline" or "restricted"`);
+    throw new SecureConfigError('checkPodSecurity', [`invalid Pod Security level ${JSON.stringify(level)}: expected "privileged", "baseline" or "restricted"`]);
   }
   return evaluatePodSecurity(pod?.metadata, pod?.spec, level, minor);
 }

@@ -6,6 +6,7 @@ import { CLUSTER_SETTINGS_DEFAULTS } from '../model/settings';
 import type { ResolvedPort } from './reachability-manifests';
 import { isL4Protocol } from './reachability-ports';
 import type { Labels } from './reachability-selectors';
+import { SecureConfigError } from '../core/errors';
 
 /** A container port, for pods that are not in the manifests (`Endpoint.pods`). */
 export interface ContainerPortSpec {
@@ -78,8 +79,8 @@ export class Endpoint {
       labels: { ...labels },
       ports: ports.map((p) => {
         const protocol = p.protocol ?? 'TCP';
-        if (!isL4Protocol(protocol)) throw new Error(`Container port protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`);
-        checkPort('Container port', p.port);
+        if (!isL4Protocol(protocol)) throw new SecureConfigError('Endpoint.pods', [`Container port protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`]);
+        checkPort('Endpoint.pods', 'Container port', p.port);
         return { ...(p.name !== undefined ? { name: p.name } : {}), port: p.port, protocol };
       }),
     });
@@ -97,7 +98,7 @@ export class Endpoint {
   /** An address outside the cluster, IPv4 or IPv6, e.g. `8.8.8.8` or `10.0.3.7`. */
   static ip(address: string): Endpoint {
     const parsed = parseIp(address);
-    if (!parsed) throw new Error(`"${address}" is not an IPv4 or IPv6 address. Fix: pass a single address such as "203.0.113.7", not a CIDR or host name.`);
+    if (!parsed) throw new SecureConfigError('Endpoint.ip', [`"${address}" is not an IPv4 or IPv6 address. Fix: pass a single address such as "203.0.113.7", not a CIDR or host name.`]);
     return new Endpoint(address.trim(), { kind: 'ip', address: parsed });
   }
 
@@ -109,7 +110,7 @@ export class Endpoint {
   static host(hostname: string): Endpoint {
     const h = typeof hostname === 'string' ? hostname.trim().toLowerCase().replace(/\.$/, '') : '';
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(h)) {
-      throw new Error(`"${hostname}" is not a DNS hostname. Fix: pass a fully qualified name such as "api.stripe.com" (for an address use Endpoint.ip).`);
+      throw new SecureConfigError('Endpoint.host', [`"${hostname}" is not a DNS hostname. Fix: pass a fully qualified name such as "api.stripe.com" (for an address use Endpoint.ip).`]);
     }
     return new Endpoint(h, { kind: 'host', hostname: h });
   }
@@ -128,7 +129,7 @@ export class Endpoint {
 
 
 /** Refuses a port number that is not one (the engine's callers passed it). */
-export function checkPort(what: string, port: number): void {
+export function checkPort(subject: string, what: string, port: number): void {
   const problem = checkPortNumber(what, port);
-  if (problem) throw new Error(problem);
+  if (problem) throw new SecureConfigError(subject, [problem]);
 }

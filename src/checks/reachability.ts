@@ -27,6 +27,7 @@ import { NAMESPACE_NAME_LABEL } from '../core/constants';
 import { checkPort, ClusterDnsLocation, DEFAULT_DNS, Endpoint, KUBE_DNS_PORTS } from './reachability-endpoint';
 import type { AllowedPorts, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions, WorkloadSummary } from './reachability-results';
 import { HostReach, HostRules } from './reachability-hosts';
+import { SecureConfigError } from '../core/errors';
 
 export { Endpoint } from './reachability-endpoint';
 export type { ClusterDnsLocation, ContainerPortSpec } from './reachability-endpoint';
@@ -146,14 +147,14 @@ export class NetworkModel {
    * @param protocol TCP, UDP or SCTP; defaults to TCP for numeric ports
    */
   check(from: Endpoint, to: Endpoint, port: number | string, protocol?: string): FlowVerdict {
-    const src = this.resolve(from);
-    const dst = this.resolve(to);
+    const src = this.resolve(from, 'NetworkModel.check');
+    const dst = this.resolve(to, 'NetworkModel.check');
     const flow = resolveFlowPort(port, protocol, dst);
     const reasons: string[] = [];
     let egressAllowed = true;
     let ingressAllowed = true;
     if (dst.kind === 'external' && dst.host !== undefined) {
-      if (src.kind !== 'pod') throw new Error(`A flow to ${dst.label} must start from pods. Fix: pass a workload or Endpoint.pods(...) as the source.`);
+      if (src.kind !== 'pod') throw new SecureConfigError('NetworkModel.check', [`A flow to ${dst.label} must start from pods. Fix: pass a workload or Endpoint.pods(...) as the source.`]);
       const allowed = this.judgeHost(src, dst.host, flow, reasons);
       return { allowed, egressAllowed: allowed, ingressAllowed: true, reasons };
     }
@@ -172,7 +173,7 @@ export class NetworkModel {
 
   /** The hosts the pods of `endpoint` may reach by name, and what allows each (Cilium toFQDNs, or a ServiceEntry under a REGISTRY_ONLY Sidecar). */
   hostsOf(endpoint: Endpoint): HostReach[] {
-    const side = this.resolve(endpoint);
+    const side = this.resolve(endpoint, 'NetworkModel.hostsOf');
     return side.kind === 'pod' ? this.hostRules.hostsOf(side.namespace, side.labels) : [];
   }
 
@@ -214,13 +215,13 @@ export class NetworkModel {
 
   /** Every port on which `from` may connect to `to`. */
   allowedPorts(from: Endpoint, to: Endpoint): AllowedPorts {
-    return this.between(this.resolve(from), this.resolve(to));
+    return this.between(this.resolve(from, 'NetworkModel.allowedPorts'), this.resolve(to, 'NetworkModel.allowedPorts'));
   }
 
   /** Which policies isolate the pods of an endpoint (pods only; an outside address has no policies). */
   isolation(endpoint: Endpoint): IsolationInfo {
     const { info, problem } = this._isolationOf(endpoint);
-    if (!info) throw new Error(problem);
+    if (!info) throw new SecureConfigError('NetworkModel.isolation', [problem!]);
     return info;
   }
 
@@ -257,7 +258,7 @@ export class NetworkModel {
    */
   matrix(): MatrixEntry[] {
     const external: ExternalSide = { kind: 'external', label: NetworkModel.EXTERNAL };
-    const dns = this.resolve(Endpoint.kubeDns());
+    const dns = this.resolve(Endpoint.kubeDns(), 'NetworkModel.matrix');
     const columns: Array<{ id: string; side: Side }> = [
       ...this.records.map((r) => ({ id: r.summary.id, side: r.side as Side })),
       { id: NetworkModel.KUBE_DNS, side: dns },
@@ -304,9 +305,9 @@ export class NetworkModel {
   }
 
   /** The side an endpoint names; the caller's argument error when it names none or two. */
-  private resolve(endpoint: Endpoint): Side {
+  private resolve(endpoint: Endpoint, subject: string): Side {
     const { side, problem } = this.lookup(endpoint);
-    if (!side) throw new Error(problem);
+    if (!side) throw new SecureConfigError(subject, [problem!]);
     return side;
   }
 
@@ -446,11 +447,11 @@ function rulePorts(rule: CompiledRule, destPorts: readonly ResolvedPort[]): Port
 
 function resolveFlowPort(port: number | string, protocol: string | undefined, dst: Side): FlowPort {
   if (protocol !== undefined && !isL4Protocol(protocol)) {
-    throw new Error(`Protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`);
+    throw new SecureConfigError('NetworkModel.check', [`Protocol "${protocol}" is not supported. Fix: use TCP, UDP or SCTP.`]);
   }
   if (typeof port === 'number' || /^\d+$/.test(port)) {
     const n = Number(port);
-    checkPort('Port', n);
+    checkPort('NetworkModel.check', 'Port', n);
     const p = protocol ?? 'TCP';
     return { port: n, protocol: p, text: `${n}/${p}` };
   }
@@ -458,10 +459,10 @@ function resolveFlowPort(port: number | string, protocol: string | undefined, ds
   const named = dst.kind === 'pod' ? dst.ports.find((cp) => cp.name === port) : undefined;
   if (!named) {
     const names = dst.kind === 'pod' ? dst.ports.flatMap((cp) => (cp.name ? [cp.name] : [])) : [];
-    throw new Error(`${dst.label} has no container port named "${port}" (named ports: ${names.join(', ') || 'none'}). Fix: use a port number or one of its port names.`);
+    throw new SecureConfigError('NetworkModel.check', [`${dst.label} has no container port named "${port}" (named ports: ${names.join(', ') || 'none'}). Fix: use a port number or one of its port names.`]);
   }
   if (protocol !== undefined && protocol !== named.protocol) {
-    throw new Error(`Port "${port}" of ${dst.label} is ${named.port}/${named.protocol}, not ${protocol}. Fix: omit the protocol or use ${named.protocol}.`);
+    throw new SecureConfigError('NetworkModel.check', [`Port "${port}" of ${dst.label} is ${named.port}/${named.protocol}, not ${protocol}. Fix: omit the protocol or use ${named.protocol}.`]);
   }
   return { port: named.port, protocol: named.protocol, text: `${named.port}/${named.protocol} (${port})` };
 }

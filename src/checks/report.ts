@@ -135,7 +135,7 @@ export function renderReport(manifests: readonly unknown[], options: ReportOptio
  * run once.
  */
 export function buildReport(manifests: readonly unknown[], options: ReportOptions = {}): Report {
-  const opts = normalizeRuleOptions(options);
+  const opts = normalizeRuleOptions(options, 'buildReport');
   const results = runRules(manifests, options);
   const failing = results.filter((r) => r.failed > 0);
   const disabled = RULES.map((r) => r.id).filter((id) => opts.disable.has(id));

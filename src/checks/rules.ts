@@ -16,6 +16,7 @@ import { indexManifests } from './rules-index';
 import { imageTag, networkIsolation, pdb, podSecurity, serviceAccountToken, serviceMonitorPort } from './rules-workloads';
 import { meshAuthorization, meshInjection, meshMtls } from './rules-mesh';
 import { PolicyEntry, duplicateObject, metadataEndpoint, networkAllowAll, policyEntries } from './rules-network';
+import { SecureConfigError } from '../core/errors';
 
 export { RULE_IDS, RULES } from './rules-types';
 export type { Finding, ResourceRef, RuleId, RuleInfo, RuleOptions, RuleResult } from './rules-types';
@@ -57,9 +58,9 @@ export function ruleOptionProblem<K extends keyof RuleOptions>(option: K, value:
 }
 
 /** Checks options and fills in defaults; throws one error naming the bad option and the fix. */
-export function normalizeRuleOptions(options: RuleOptions = {}): NormalizedOptions {
+export function normalizeRuleOptions(options: RuleOptions = {}, subject: string = 'normalizeRuleOptions'): NormalizedOptions {
   const [problem] = ruleOptionsProblems(options);
-  if (problem) throw new Error(problem);
+  if (problem) throw new SecureConfigError(subject, [problem]);
   const filled = withDefaults(options);
   return { ...filled, disable: new Set(filled.disable as RuleId[]), metadataCidrs: [...filled.metadataCidrs] };
 }
@@ -84,15 +85,15 @@ function withDefaults(options: RuleOptions): Required<RuleOptions> {
 
 /** Runs every rule not disabled, in `RULES` order. */
 export function runRules(manifests: readonly unknown[], options: RuleOptions = {}): RuleResult[] {
-  const opts = normalizeRuleOptions(options);
+  const opts = normalizeRuleOptions(options, 'runRules');
   const impls = ruleImpls(manifests, opts);
   return RULE_IDS.filter((id) => !opts.disable.has(id)).map((id) => impls[id]());
 }
 
 /** One rule alone, whether or not `options.disable` lists it. */
 export function checkRule(id: RuleId, manifests: readonly unknown[], options: RuleOptions = {}): RuleResult {
-  if (!RULE_IDS.includes(id)) throw new Error(`unknown rule ${JSON.stringify(id)}. Fix: use one of ${RULE_IDS.join(', ')}.`);
-  return ruleImpls(manifests, normalizeRuleOptions(options))[id]();
+  if (!RULE_IDS.includes(id)) throw new SecureConfigError('checkRule', [`unknown rule ${JSON.stringify(id)}. Fix: use one of ${RULE_IDS.join(', ')}.`]);
+  return ruleImpls(manifests, normalizeRuleOptions(options, 'checkRule'))[id]();
 }
 
 function ruleImpls(manifests: readonly unknown[], opts: NormalizedOptions): Record<RuleId, () => RuleResult> {

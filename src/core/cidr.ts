@@ -266,6 +266,7 @@ export function ipBlockReaches(cidr: CidrBlock, except: readonly CidrBlock[], ta
 export function metadataReached(ipBlocks: readonly IpBlockLike[], metadata: readonly string[] = DEFAULT_METADATA_CIDRS): CidrBlock[] {
   const targets = metadata.map((m) => {
     const t = parseCidr(m);
+    // invariant, not input: every caller (rule options, ClusterSettings, Peer) validated the list first, and cidr.ts stays dependency-free.
     if (!t) throw new Error(`metadata address ${JSON.stringify(m)} is not a CIDR block. Fix: write e.g. "169.254.169.254/32".`);
     return t;
   });

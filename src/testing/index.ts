@@ -12,6 +12,7 @@
 import type { EndpointLike, TrafficOptions } from './matchers';
 import { toAllowTraffic, toPassPodSecurity } from './matchers';
 import type { PodSecurityLevelName } from '../checks/pod-security';
+import { SecureConfigError } from '../core/errors';
 
 export type { EndpointLike, ManifestSource, MatcherContextLike, MatcherResult, NamedWorkload, TrafficOptions } from './matchers';
 export { HASH_PLACEHOLDER, manifestsOf, stableSnapshot, toAllowTraffic, toEndpoint, toPassPodSecurity } from './matchers';
@@ -27,7 +28,7 @@ export const matchers = { toAllowTraffic, toPassPodSecurity };
 export function installMatchers(expectFn?: { extend(matchers: Record<string, unknown>): void }): void {
   const target = expectFn ?? (globalThis as any).expect;
   if (!target || typeof target.extend !== 'function') {
-    throw new Error('installMatchers: no jest `expect` found. Fix: call it inside a jest test file or setup file, or pass `expect`.');
+    throw new SecureConfigError('installMatchers', ['no jest `expect` found. Fix: call it inside a jest test file or setup file, or pass `expect`.']);
   }
   target.extend(matchers);
 }

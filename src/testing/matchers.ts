@@ -10,6 +10,7 @@ import { Endpoint, NetworkModel, NetworkModelOptions } from '../checks/reachabil
 import { templatePrefix } from '../checks/rules';
 import { PodSecurityLevelName, checkPodSecurity, podTemplateOf } from '../checks/pod-security';
 import type { IEntryPoint } from '../model/gateway';
+import { SecureConfigError } from '../core/errors';
 
 /** What the matchers accept: a Chart, an App, or manifests (plain objects, e.g. parsed YAML). */
 export type ManifestSource = Chart | { readonly charts: readonly Chart[] } | readonly unknown[];
@@ -198,7 +199,7 @@ export function toPassPodSecurity(
   });
   // Passing vacuously would let a test of the wrong chart pass, in either direction.
   if (templates.length === 0) {
-    throw new Error('toPassPodSecurity: the subject has no pod templates (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) to judge.');
+    throw new SecureConfigError('toPassPodSecurity', ['the subject has no pod templates (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) to judge.']);
   }
   const failures: string[] = [];
   for (const { m, t } of templates) {
