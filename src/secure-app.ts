@@ -17,6 +17,7 @@ import { ClusterSettings } from './model/settings';
 import { SecureAppProps, ServiceType } from './model/workload-options';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { withInjectedContainers } from './render/mesh/injection';
+import { TargetVersions, userNamespaceProblem } from './model/target';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
 import type { KubePodTemplate } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
@@ -82,7 +83,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     const path = childPath(scope, id);
     const placement = placementOf(scope);
-    const { problems, spec } = SecureApp.normalize(id, props, placement);
+    const { problems, spec } = SecureApp.normalize(id, props, placement, SecureApp.targetFor(path, scope, props));
     if (!spec) throw new SecureConfigError(path, problems);
     super(scope, id);
     this.path = path;
@@ -110,6 +111,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       volumes: spec.parts.volumes,
       scheduling: spec.parts.scheduling,
       replicated: spec.replicated,
+      appArmor: spec.appArmor,
     });
     const servicePorts = spec.parts.ports.servicePorts;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? spec.replicas;
@@ -277,7 +279,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
    * manifests until synth ends.
    */
   private violations(): string[] {
-    this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh));
+    this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh, ClusterSettings.of(this)));
     if (!this.mesh) return this.podSecurityChecked;
     const meshProblems = this._intents.memo('authorization-problems', () => this.renderAuthorizationPolicy()?.problems ?? []);
     return [...this.podSecurityChecked, ...meshProblems];
@@ -323,11 +325,20 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
    * @internal
    */
   public static _inputProblems(scope: Construct, id: string, props: SecureAppProps): string[] {
-    return SecureApp.normalize(id, props, placementOf(scope)).problems;
+    return SecureApp.normalize(id, props, placementOf(scope), SecureApp.targetFor(childPath(scope, id), scope, props)).problems;
+  }
+
+  /**
+   * The target versions, for props whose validity depends on them. Only then are they read at
+   * construction (so a later ClusterSettings.apply() names this app instead of going unseen);
+   * everything else reads them at synth.
+   */
+  private static targetFor(path: string, scope: Construct, props: SecureAppProps | undefined): TargetVersions | undefined {
+    return props?.hostUsers === false || props?.appArmorProfile !== undefined ? ClusterSettings.readNow(path, scope) : undefined;
   }
 
   /** Checks and defaults the props into the pod's typed parts: every problem, or the spec when there is none. */
-  private static normalize(id: string, props: SecureAppProps, placement: Placement) {
+  private static normalize(id: string, props: SecureAppProps, placement: Placement, target: TargetVersions | undefined) {
     const p = props ?? ({} as SecureAppProps);
     const parts = podParts(p);
     const meshed = placement.mesh !== undefined && p.mesh !== false;
@@ -344,6 +355,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       ...parts.container.envProblems(),
       ...parts.probes.problems(portNumbers),
       ...parts.scheduling.problems(),
+      target ? userNamespaceProblem(p.hostUsers, target) : undefined,
+      ...p.appArmorProfile?.problems() ?? [],
       p.labels ? checkLabels('label', p.labels) : undefined,
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
       ...(meshed ? parts.security.meshProblems(placement.mesh!.mode) : []),
@@ -356,7 +369,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     const meshOptOutLabels: { [key: string]: string } | undefined = placement.mesh && p.mesh === false
       ? (placement.mesh.mode === MeshMode.SIDECAR ? { 'sidecar.istio.io/inject': 'false' } : { 'istio.io/dataplane-mode': 'none' })
       : undefined;
-    return { problems: found, spec: { parts, replicas, replicated: p.autoscaling !== undefined || replicas >= 2, meshed, meshOptOutLabels } };
+    const appArmor = p.appArmorProfile && target ? p.appArmorProfile._render(target, [parts.container.name]) : undefined;
+    return { problems: found, spec: { parts, replicas, replicated: p.autoscaling !== undefined || replicas >= 2, meshed, meshOptOutLabels, appArmor } };
   }
 
   private static replicaProblems(p: SecureAppProps): Array<string | undefined> {

@@ -17,7 +17,7 @@ function examples(): any[] {
 describe.each([['examples', examples], ['kitchen sink', kitchenSink]])('%s', (_name, build) => {
   const out = build();
 
-  test('every object validates against the Kubernetes 1.27 schema or its CRD schema', () => {
+  test('every object validates against the Kubernetes 1.27 and 1.36 schemas, or its CRD schema', () => {
     expect(out.length).toBeGreaterThan(20);
     expectValidManifests(out);
   });

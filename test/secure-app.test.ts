@@ -481,7 +481,7 @@ describe('Pod Security is checked at synth', () => {
 
   test('NET_ADMIN fails restricted with the check, the field and the fix', () => {
     const { synth } = webApp({ relax: { addCapabilities: ['NET_ADMIN'] } });
-    expect(synth).toThrow(/\[test\/web\] Pod Security "restricted" \(v1\.27\) check capabilities_restricted fails: .*NET_ADMIN.*Fix: /);
+    expect(synth).toThrow(/\[test\/web\] Pod Security "restricted" \(v1\.35\) check capabilities_restricted fails: .*NET_ADMIN.*Fix: /);
   });
 
   test('NET_BIND_SERVICE is admitted under restricted', () => {

@@ -1,6 +1,7 @@
 import type { EnvValue } from './env';
 import type { MountedFiles } from './files';
 import type { Protocol } from './peer';
+import type { AppArmorProfile } from './apparmor';
 import type { Probe } from './probe';
 import type { ResourceRange } from './resources';
 
@@ -320,6 +321,13 @@ export interface SecureAppProps {
    * @default - unset (the node's default, host user namespace)
    */
   readonly hostUsers?: boolean;
+  /**
+   * AppArmor profile of the containers: the `appArmorProfile` field when the target Kubernetes is
+   * 1.30 or later, the beta annotation before.
+   * @default - unset: the runtime applies its default profile on nodes with AppArmor, and nodes
+   * without it (SELinux distributions) still admit the pod
+   */
+  readonly appArmorProfile?: AppArmorProfile;
   /**
    * How the Service is exposed.
    * @default ServiceType.CLUSTER_IP

@@ -1,5 +1,6 @@
 import { ISTIO_INIT, ISTIO_PROXY_UID } from '../../core/constants';
 import { Mesh, MeshMode } from '../../model/mesh';
+import { istioInjectsNativeSidecar, TargetVersions } from '../../model/target';
 
 // Security contexts as Istio's injection template writes them (istio/istio
 // manifests/charts/istio-control/istio-discovery/files/injection-template.yaml).
@@ -32,18 +33,16 @@ export interface InjectablePod {
   readonly spec: { readonly initContainers?: readonly object[]; readonly containers: readonly object[] };
 }
 
-export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, mesh: Mesh | undefined): T {
+export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, mesh: Mesh | undefined, target: TargetVersions): T {
   if (!mesh || mesh.mode !== MeshMode.SIDECAR) return podTemplate;
   const init = mesh.istioCni
     ? { name: 'istio-validation', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT }
     : { name: ISTIO_INIT, image: 'istio/proxyv2', securityContext: INIT_WITHOUT_CNI_SECURITY_CONTEXT };
+  const proxy = { name: 'istio-proxy', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT };
   const spec = podTemplate.spec;
-  return {
-    ...podTemplate,
-    spec: {
-      ...spec,
-      initContainers: [...(spec.initContainers ?? []), init],
-      containers: [...spec.containers, { name: 'istio-proxy', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT }],
-    },
-  };
+  // A native sidecar is an init container that keeps running; Istio puts it (after its own init
+  // container) ahead of the pod's init containers, so those already have the mesh.
+  return istioInjectsNativeSidecar(target)
+    ? { ...podTemplate, spec: { ...spec, initContainers: [init, { ...proxy, restartPolicy: 'Always' }, ...(spec.initContainers ?? [])] } }
+    : { ...podTemplate, spec: { ...spec, initContainers: [...(spec.initContainers ?? []), init], containers: [...spec.containers, proxy] } };
 }

@@ -25,6 +25,7 @@ export interface KubePodSecurityContext {
   readonly runAsGroup: number;
   readonly fsGroup: number;
   readonly seccompProfile: { readonly type: 'RuntimeDefault' | 'Unconfined' };
+  readonly appArmorProfile?: { readonly type: 'RuntimeDefault' | 'Localhost'; readonly localhostProfile?: string };
 }
 
 export interface KubeVolumeMount {

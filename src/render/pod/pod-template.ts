@@ -1,3 +1,4 @@
+import type { AppArmorRendering } from '../../model/apparmor';
 import type { AppContainer } from './container';
 import type { KubeLabels, KubePodTemplate } from './kube';
 import type { Scheduling } from './scheduling';
@@ -20,6 +21,8 @@ export interface PodTemplateOptions {
   readonly scheduling: Scheduling;
   /** Whether more than one pod runs at a time, so the pods spread over nodes and zones. */
   readonly replicated: boolean;
+  /** The AppArmor profile as the target takes it (field or annotations), if one is set. */
+  readonly appArmor?: AppArmorRendering;
 }
 
 /**
@@ -36,7 +39,9 @@ export class PodTemplate {
 
   /** @internal */
   public _toKube(): KubePodTemplate {
-    const { labels, annotations, security } = this.o;
+    const { labels, security, appArmor } = this.o;
+    const annotations = appArmor?.annotations ? { ...this.o.annotations, ...appArmor.annotations } : this.o.annotations;
+    const podSecurity = security._toPodKube();
     return {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
@@ -44,7 +49,8 @@ export class PodTemplate {
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.
         enableServiceLinks: false,
-        ...security._toPodKube(),
+        ...podSecurity,
+        ...(appArmor?.field ? { securityContext: { ...podSecurity.securityContext, appArmorProfile: appArmor.field } } : {}),
         containers: [this.o.container._toKube()],
         volumes: this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
