@@ -2,6 +2,8 @@ import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quotaProblems } from './model/quota';
 import { childPath, throwIfProblems } from './core/errors';
+import { reservedKeyProblems } from './core/reserved-keys';
+import { checkIdentities } from './identity';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
 import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
 import { dnsEgressRule } from './render/network/network-policy';
@@ -104,7 +106,8 @@ export interface IsolatedNamespaceProps {
    */
   readonly auditWarnVersion?: string;
   /**
-   * Extra labels on the Namespace (they may override the Pod Security labels).
+   * Extra labels on the Namespace. Keys the library decides (Pod Security, Istio injection,
+   * `kubernetes.io/metadata.name`) are refused, naming the typed option to use.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
@@ -228,6 +231,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
       pinned === undefined ? undefined : versionProblem('podSecurityVersion', pinned),
       versionProblem('auditWarnVersion', auditWarnVersion),
       props.labels ? checkLabels('namespace label', props.labels) : undefined,
+      ...reservedKeyProblems('namespace label', 'namespace label', props.labels),
       ...Object.entries(quota).map(([k, v]) => checkQuantity(`quota["${k}"]`, v)),
       ...Object.entries(limits).flatMap(([kind, m]) => Object.entries(m).map(([r, v]) => checkQuantity(`limitRange.${kind}["${r}"]`, v))),
       ...[...aboveCeilings(limits.defaultLimit, limits.max), ...aboveCeilings(limits.defaultRequest, limits.max)]
@@ -276,7 +280,9 @@ export class IsolatedNamespace extends Construct implements IPeer {
       kind: 'Namespace',
       metadata: {
         name,
+        // What the library decides is merged last, so it wins over the free-form labels.
         labels: {
+          ...props.labels,
           [`${psa}/enforce`]: level,
           [`${psa}/enforce-version`]: pinned ?? Lazy.any({ produce: () => this.podSecurityVersion }),
           [`${psa}/audit`]: props.auditLevel ?? level,
@@ -284,7 +290,6 @@ export class IsolatedNamespace extends Construct implements IPeer {
           [`${psa}/warn`]: props.warnLevel ?? level,
           [`${psa}/warn-version`]: auditWarnVersion,
           ...props.mesh?.namespaceLabels(),
-          ...props.labels,
         },
       },
     });
@@ -345,6 +350,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
     bind('view', props.viewers);
 
     this.node.addValidation({ validate: () => this.checkMembers(limits.max) });
+    checkIdentities(this);
   }
 
   /** All pods of this namespace, as a peer for `allowFrom` / `allowTo`. */

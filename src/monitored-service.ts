@@ -228,8 +228,15 @@ export class MonitoredService extends SecureApp {
     // exception for the metrics port; sharing that port with the app would expose the app too.
     const mesh = props.mesh === false ? undefined : placement.mesh;
     const plainTextScrape = !!mesh && mesh.mtls === MtlsMode.STRICT && !settings.prometheusInMesh;
+    // The exception is by port number (Istio's portLevelMtls knows no protocol), so any other
+    // port with that number, whatever its protocol, would be exposed with the metrics.
+    const metricsNumber = existing?.port ?? m.port;
+    const sharers = declared.filter((p) => p !== existing && p.port === metricsNumber);
     if (plainTextScrape && existing?.main) {
       problems.push(`metrics are served on the app's main port ${existing.port}, and STRICT mTLS would need a plain-text exception for that port, exposing the app itself. Fix: serve metrics on a separate port (metrics: { port: 9090 }), or run Prometheus in the mesh (ClusterSettings prometheusInMesh).`);
+    } else if (plainTextScrape && sharers.length > 0) {
+      const names = sharers.map((p) => `"${p.name}"${p.main ? ' (the main port)' : ''}`).join(', ');
+      problems.push(`metrics port ${metricsNumber} is also port ${names} of the app, whatever its protocol; STRICT mTLS would need a plain-text exception for port ${metricsNumber}, exposing that port to any source. Fix: serve metrics on a port number nothing else uses (metrics: { port: 9090 }), or run Prometheus in the mesh (ClusterSettings prometheusInMesh).`);
     }
     if (plainTextScrape && mesh!.mode === MeshMode.AMBIENT) {
       problems.push('the namespace is in ambient mode with STRICT mTLS and Prometheus is not in the mesh, so it cannot scrape: this library opens port-level plain-text exceptions only for sidecars. Fix: enrol the Prometheus namespace in the mesh and set ClusterSettings prometheusInMesh: true (and prometheusServiceAccount), or use mtls: MtlsMode.PERMISSIVE.');

@@ -1,9 +1,11 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPodSecurity } from './checks/pod-security';
+import { checkIdentities } from './identity';
 import { ISTIO_INIT } from './core/constants';
 import { DEFAULT_CPU_UTILIZATION_PERCENT, DEFAULT_REPLICAS, MIN_AUTOSCALING_REPLICAS } from './core/defaults';
 import { childPath, SecureConfigError } from './core/errors';
+import { reservedKeyProblems } from './core/reserved-keys';
 import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
@@ -95,15 +97,16 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     this.parts = spec.parts;
     this.ports = spec.parts.ports.ports;
     this.selector = { [INSTANCE_LABEL]: this.name };
-    this.labels = {
+    // What the library decides is merged last, so it wins over a free-form map.
+    this.labels = Object.freeze({
+      ...props.labels,
       'app.kubernetes.io/name': props.appName ?? id,
       [INSTANCE_LABEL]: this.name,
       'app.kubernetes.io/managed-by': 'cdk8s-secure',
-      ...props.labels,
-    };
+    });
     this.pod = new PodTemplate({
       labels: spec.meshOptOutLabels ? { ...this.labels, ...spec.meshOptOutLabels } : this.labels,
-      annotations: this.mesh ? { ...this.mesh.podAnnotations(), ...props.podAnnotations } : props.podAnnotations,
+      annotations: this.mesh ? { ...props.podAnnotations, ...this.mesh.podAnnotations() } : props.podAnnotations && { ...props.podAnnotations },
       selector: this.selector,
       serviceAccountName: this.serviceAccountName,
       container: spec.parts.container,
@@ -199,6 +202,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       });
     }
     this.node.addValidation({ validate: () => this.violations() });
+    checkIdentities(this);
   }
 
   /**
@@ -358,6 +362,8 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       target ? userNamespaceProblem(p.hostUsers, target) : undefined,
       ...p.appArmorProfile?.problems() ?? [],
       p.labels ? checkLabels('label', p.labels) : undefined,
+      ...reservedKeyProblems('label', 'pod label', p.labels),
+      ...reservedKeyProblems('podAnnotations', 'pod annotation', p.podAnnotations),
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
       ...(meshed ? parts.security.meshProblems(placement.mesh!.mode) : []),
       p.mesh === true && !placement.mesh ? 'mesh is true but the app is not in a namespace with a mesh. Fix: define it inside an IsolatedNamespace with `mesh`, or drop the prop.' : undefined,

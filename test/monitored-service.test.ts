@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ClusterSettings, IsolatedNamespace, Mesh, MonitoredService, MonitoredServiceProps, MtlsMode, SecureApp, SecureConfigError } from '../src';
+import { ClusterSettings, IsolatedNamespace, Mesh, MonitoredService, MonitoredServiceProps, MtlsMode, Protocol, SecureApp, SecureConfigError } from '../src';
 import * as alerts from '../src/render/monitoring/alerts';
 import { all, newChart, one, synthApp } from './support/synth';
 
@@ -129,6 +129,19 @@ describe('scraping through STRICT mTLS', () => {
   test('metrics on the main port under STRICT would expose the app: refused', () => {
     expect(() => monitored({ metrics: { port: 8080 } }, Mesh.sidecar({ istioCni: true })))
       .toThrow(/\[test\/shop\/api\] metrics are served on the app's main port 8080, and STRICT mTLS would need a plain-text exception.*Fix: serve metrics on a separate port/);
+  });
+
+  test('the exception compares port numbers whatever the protocol: metrics as UDP on the main port number is refused', () => {
+    expect(() => monitored({ ports: [{ name: 'metrics', port: 8080, protocol: Protocol.UDP }], metrics: { portName: 'metrics' } }, Mesh.sidecar({ istioCni: true })))
+      .toThrow('[test/shop/api] metrics port 8080 is also port "http" (the main port) of the app, whatever its protocol; STRICT mTLS would need a plain-text exception for port 8080, exposing that port to any source. Fix: serve metrics on a port number nothing else uses');
+  });
+
+  test('the exception is refused on a port another declared port serves, not only the main one', () => {
+    expect(() => monitored({ ports: [{ name: 'dns', port: 9090, protocol: Protocol.UDP }, { name: 'metrics', port: 9090 }], metrics: { portName: 'metrics' } }, Mesh.sidecar({ istioCni: true })))
+      .toThrow('metrics port 9090 is also port "dns" of the app, whatever its protocol');
+    // Without STRICT there is no exception, so sharing the number is fine.
+    expect(() => monitored({ ports: [{ name: 'dns', port: 9090, protocol: Protocol.UDP }, { name: 'metrics', port: 9090 }], metrics: { portName: 'metrics' } }, Mesh.sidecar({ istioCni: true, mtls: MtlsMode.PERMISSIVE })))
+      .not.toThrow();
   });
 
   test('ambient STRICT with Prometheus outside the mesh is refused with the fix', () => {

@@ -344,12 +344,17 @@ export interface SecureAppProps {
    */
   readonly relax?: SecurityRelaxations;
   /**
-   * Extra labels on every object and pod.
+   * Extra labels on every object and pod. Keys the library decides (the selector label
+   * `app.kubernetes.io/instance`, Istio injection and capture, Pod Security, seccomp and
+   * AppArmor overrides) are refused, naming the typed option to use; the library's own labels
+   * win over these.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Annotations on the pods.
+   * Annotations on the pods. Keys that switch off a guarantee (`sidecar.istio.io/*`,
+   * `traffic.sidecar.istio.io/*`, `proxy.istio.io/config`, seccomp and AppArmor annotations,
+   * Multus networks, container-runtime annotations) are refused, naming the typed option to use.
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
