@@ -20,6 +20,7 @@ import { SecureAppProps, ServiceType } from './model/workload-options';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { withInjectedContainers } from './render/mesh/injection';
 import { TargetVersions, userNamespaceProblem } from './model/target';
+import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
 import type { KubePodTemplate } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
@@ -81,6 +82,7 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
   private readonly serviceType?: ServiceType;
   private peerInfo?: PeerInfo;
   private podSecurityChecked?: string[];
+  private readonly requireDigest?: boolean;
 
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     const path = childPath(scope, id);
@@ -97,13 +99,20 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     this.parts = spec.parts;
     this.ports = spec.parts.ports.ports;
     this.selector = { [INSTANCE_LABEL]: this.name };
-    // What the library decides is merged last, so it wins over a free-form map.
+    // The recommended version and part-of labels describe and never select (selectors must stay
+    // the same across versions, so a rollout keeps its pods); `labels` may override them. What
+    // the library decides is merged last, so it wins over a free-form map.
+    const version = props.version ?? versionFromImage(props.image);
+    const partOf = props.partOf ?? this.namespace;
     this.labels = Object.freeze({
+      ...(version !== undefined ? { 'app.kubernetes.io/version': version } : {}),
+      ...(partOf !== undefined ? { 'app.kubernetes.io/part-of': partOf } : {}),
       ...props.labels,
       'app.kubernetes.io/name': props.appName ?? id,
       [INSTANCE_LABEL]: this.name,
       'app.kubernetes.io/managed-by': 'cdk8s-secure',
     });
+    this.requireDigest = props.requireDigest;
     this.pod = new PodTemplate({
       labels: spec.meshOptOutLabels ? { ...this.labels, ...spec.meshOptOutLabels } : this.labels,
       annotations: this.mesh ? { ...props.podAnnotations, ...this.mesh.podAnnotations() } : props.podAnnotations && { ...props.podAnnotations },
@@ -283,7 +292,12 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
    * manifests until synth ends.
    */
   private violations(): string[] {
-    this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh, ClusterSettings.of(this)));
+    const settings = ClusterSettings.of(this);
+    // The app's own requireDigest was judged when it was built; the app-wide one is read here.
+    this.podSecurityChecked ??= [
+      ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this.parts.container.image, 'ClusterSettings requireDigest')] : []),
+      ...this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh, settings)),
+    ].filter((x): x is string => x !== undefined);
     if (!this.mesh) return this.podSecurityChecked;
     const meshProblems = this._intents.memo('authorization-problems', () => this.renderAuthorizationPolicy()?.problems ?? []);
     return [...this.podSecurityChecked, ...meshProblems];
@@ -365,6 +379,9 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
       ...reservedKeyProblems('label', 'pod label', p.labels),
       ...reservedKeyProblems('podAnnotations', 'pod annotation', p.podAnnotations),
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
+      p.version !== undefined ? checkLabels('version', { 'app.kubernetes.io/version': p.version }) : undefined,
+      p.partOf !== undefined ? checkLabels('partOf', { 'app.kubernetes.io/part-of': p.partOf }) : undefined,
+      p.requireDigest === true && typeof p.image === 'string' ? digestProblem(p.image, 'requireDigest') : undefined,
       ...(meshed ? parts.security.meshProblems(placement.mesh!.mode) : []),
       p.mesh === true && !placement.mesh ? 'mesh is true but the app is not in a namespace with a mesh. Fix: define it inside an IsolatedNamespace with `mesh`, or drop the prop.' : undefined,
       ...SecureApp.serviceProblems(p, parts.ports),

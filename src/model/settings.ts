@@ -76,6 +76,11 @@ export interface ClusterSettingsProps {
    * @default { release: 'kube-prometheus-stack' }
    */
   readonly monitorSelectorLabels?: { [key: string]: string };
+  /**
+   * Refuse images referenced by tag alone in every app (an app's own `requireDigest` wins).
+   * @default false
+   */
+  readonly requireDigest?: boolean;
 }
 
 /** Settings in force. */
@@ -93,6 +98,7 @@ export interface ResolvedClusterSettings {
   /** Whether Prometheus runs in the mesh. */ readonly prometheusInMesh: boolean;
   /** Base URL of the runbooks, if set. */ readonly runbookBaseUrl?: string;
   /** Labels Prometheus selects monitors and rules by. */ readonly monitorSelectorLabels: { [key: string]: string };
+  /** Whether images must carry a digest. */ readonly requireDigest: boolean;
 }
 type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<ClusterSettingsProps, 'runbookBaseUrl'>;
 
@@ -111,6 +117,7 @@ export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze(
   prometheusInMesh: false,
   runbookBaseUrl: undefined,
   monitorSelectorLabels: Object.freeze({ release: 'kube-prometheus-stack' }),
+  requireDigest: false,
 });
 
 const SETTINGS = Symbol.for('cdk8s-secure.settings');
