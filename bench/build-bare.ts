@@ -31,8 +31,14 @@ function defineGroup(scope: Construct, id: string, generate: () => any[]): void 
   });
 }
 
-/** Defines N apps in `app` (layout A: one Chart; B: one Chart per 10 apps with its namespace objects). */
+/** Defines N apps in `app` (layout A: one Chart; B: one Chart per 10 apps with its namespace objects; C: one Chart per app). */
 export function defineBare(app: App, layout: Layout, n: number): void {
+  if (layout === 'C') {
+    for (let i = 0; i < n; i++) {
+      defineGroup(new Chart(app, appName(i), { namespace: ONE_CHART_NAMESPACE }), appName(i), () => appObjects(i, n, ONE_CHART_NAMESPACE));
+    }
+    return;
+  }
   if (layout === 'A') {
     const chart = new Chart(app, ONE_CHART_ID, { namespace: ONE_CHART_NAMESPACE });
     for (let i = 0; i < n; i++) defineGroup(chart, appName(i), () => appObjects(i, n, ONE_CHART_NAMESPACE));

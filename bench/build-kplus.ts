@@ -224,7 +224,7 @@ function alertRules(i: number, ns: string, name: string): any[] {
   ];
 }
 
-/** Defines the workload in `app`: layout A one Chart, B one Chart per namespace of 10 apps. */
+/** Defines the workload in `app`: layout A one Chart, B one Chart per namespace of 10 apps, C one Chart per app. */
 export function defineKplus(app: App, layout: Layout, n: number): void {
   let p: ChartPeers | undefined = layout === 'A'
     ? peers(new Chart(app, ONE_CHART_ID, { namespace: ONE_CHART_NAMESPACE }), ONE_CHART_NAMESPACE)
@@ -236,6 +236,7 @@ export function defineKplus(app: App, layout: Layout, n: number): void {
       p = peers(new Chart(app, ns, { namespace: ns }), ns);
       isolatedNamespace(p.chart, ns, p);
     }
+    if (layout === 'C') p = peers(new Chart(app, appName(i), { namespace: ONE_CHART_NAMESPACE }), ONE_CHART_NAMESPACE);
     const a = defineApp(p!, i);
     if (hasPrev(i)) {
       // prev → a on the app port: egress on prev's policy, ingress on a's.

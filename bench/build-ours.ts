@@ -10,7 +10,7 @@ import {
 type Lib = typeof import('../lib');
 type Workload = InstanceType<Lib['SecureApp']>;
 
-/** Defines N apps in `app` (layout A: one Chart; B: one Chart + IsolatedNamespace per 10 apps). */
+/** Defines N apps in `app` (layout A: one Chart; B: one Chart + IsolatedNamespace per 10 apps; C: one Chart per app). */
 export function defineOurs(lib: Lib, app: App, layout: Layout, n: number): void {
   let scope: Construct = layout === 'A' ? new Chart(app, ONE_CHART_ID, { namespace: ONE_CHART_NAMESPACE }) : app;
   let prev: Workload | undefined;
@@ -19,6 +19,7 @@ export function defineOurs(lib: Lib, app: App, layout: Layout, n: number): void 
       const ns = namespaceOf(i);
       scope = new lib.IsolatedNamespace(new Chart(app, ns), 'Namespace', { name: ns, quota: QUOTA });
     }
+    if (layout === 'C') scope = new Chart(app, appName(i), { namespace: ONE_CHART_NAMESPACE });
     const props = { name: appName(i), image: appImage(i), port: APP_PORT };
     const a: Workload = isMonitored(i)
       ? new lib.MonitoredService(scope, appName(i), { ...props, metrics: { port: METRICS_PORT } })

@@ -3,8 +3,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The two layouts: A = all apps in one Chart; B = one Chart (and IsolatedNamespace) per 10 apps. */
-export type Layout = 'A' | 'B';
+/**
+ * The layouts: A = all apps in one Chart; B = one Chart (and IsolatedNamespace) per 10 apps;
+ * C = one Chart per app, all in namespace `bench`. Helm renders them as one release, a release
+ * per namespace and a release per app.
+ */
+export type Layout = 'A' | 'B' | 'C';
+export const LAYOUTS: readonly Layout[] = ['A', 'B', 'C'];
 
 /** Namespace of layout A's single chart. */
 export const ONE_CHART_NAMESPACE = 'bench';
@@ -66,13 +71,13 @@ export interface WorkerArgs {
   readonly out: string;
 }
 
-/** `node worker.js <A|B> <N> <outdir>` */
+/** `node worker.js <A|B|C> <N> <outdir>` */
 export function workerArgs(): WorkerArgs {
   const [layout, n, out] = process.argv.slice(2);
-  if ((layout !== 'A' && layout !== 'B') || !Number.isInteger(Number(n)) || Number(n) < 1 || !out) {
-    throw new Error(`usage: node ${path.basename(process.argv[1])} <A|B> <N> <outdir> (got ${process.argv.slice(2).join(' ')})`);
+  if (!(LAYOUTS as readonly string[]).includes(layout) || !Number.isInteger(Number(n)) || Number(n) < 1 || !out) {
+    throw new Error(`usage: node ${path.basename(process.argv[1])} <A|B|C> <N> <outdir> (got ${process.argv.slice(2).join(' ')})`);
   }
-  return { layout, n: Number(n), out };
+  return { layout: layout as Layout, n: Number(n), out };
 }
 
 /** What a worker reports: one JSON line on stdout, prefixed so the runner can find it. */

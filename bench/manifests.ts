@@ -288,6 +288,10 @@ export interface ManifestFile {
  * like cdk8s, which renders a chart's objects and then writes its file.
  */
 export function forEachFile(layout: Layout, n: number, emit: (f: ManifestFile) => void): void {
+  if (layout === 'C') {
+    for (let i = 0; i < n; i++) emit({ file: `${appName(i)}.k8s.yaml`, docs: appObjects(i, n, ONE_CHART_NAMESPACE) });
+    return;
+  }
   if (layout === 'A') {
     const docs: any[] = [];
     for (let i = 0; i < n; i++) docs.push(...appObjects(i, n, ONE_CHART_NAMESPACE));

@@ -6,16 +6,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { App, Yaml } from 'cdk8s';
 import * as YAML from 'yaml';
 import { defineBare } from './build-bare';
 import { defineOurs } from './build-ours';
 import { Layout, loadLib, libPath } from './common';
+import { helmBinary, helmCommands, helmEnv, helmReleases } from './helm-releases';
 import { forEachFile, ManifestFile } from './manifests';
 
 const CASES: Array<{ layout: Layout; n: number }> = [
   { layout: 'A', n: 10 }, { layout: 'A', n: 25 },
   { layout: 'B', n: 10 }, { layout: 'B', n: 25 },
+  { layout: 'C', n: 10 }, { layout: 'C', n: 25 },
 ];
 
 /** First difference between two JSON values (key order counts: it decides the YAML bytes). */
@@ -36,6 +39,44 @@ function firstDiff(a: any, b: any, at = ''): string | undefined {
 
 let workDir = '';
 
+/** JSON with every map's keys sorted: Helm writes keys in template order, cdk8s sorted. */
+function canonical(v: any): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * Helm renders the same objects (not the same bytes: it writes `# Source:` comments, orders
+ * documents by kind and keys as the template does): each release's file, parsed, holds exactly
+ * the floor's documents of that file, compared by kind, namespace and name after sorting keys.
+ */
+function verifyHelm(work: string, layout: Layout, n: number): number {
+  const helm = helmBinary();
+  if (!helm) return 0;
+  const dir = path.join(work, `helm-${layout}-${n}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const script = ['set -e', ...helmCommands(helm, helmReleases(layout, n), dir, dir)].join('\n');
+  const r = spawnSync('/bin/sh', ['-c', script], { env: helmEnv(path.join(dir, 'home')), encoding: 'utf8' });
+  if (r.status !== 0) fail(`helm template failed for layout ${layout}, N=${n}: ${r.stderr}`);
+  let checked = 0;
+  forEachFile(layout, n, ({ file, docs }) => {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const parsed = YAML.parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()).filter((d) => d);
+    const id = (d: any) => `${d.kind} ${d.metadata?.namespace ?? ''}/${d.metadata?.name}`;
+    const want = new Map(docs.map((d) => [id(d), canonical(d)]));
+    const got = new Map(parsed.map((d) => [id(d), canonical(d)]));
+    if (want.size !== docs.length || got.size !== parsed.length) fail(`layout ${layout}, N=${n}, ${file}: duplicate documents`);
+    for (const [k, v] of want) {
+      if (!got.has(k)) fail(`layout ${layout}, N=${n}, helm ${file}: no ${k} (helm wrote ${[...got.keys()].join(', ')})`);
+      if (got.get(k) !== v) fail(`layout ${layout}, N=${n}, helm ${file}: ${k} differs:\n helm  ${got.get(k)}\n floor ${v}`);
+    }
+    if (got.size !== want.size) fail(`layout ${layout}, N=${n}, helm ${file}: ${got.size} documents, the floor ${want.size}`);
+    checked += docs.length;
+  });
+  return checked;
+}
+
 function fail(message: string): never {
   process.stderr.write(`\nverify-floor: MISMATCH: ${message}\n` +
     'The floor (bench/manifests.ts) no longer emits what cdk8s-secure emits. Update manifests.ts to match\n' +
@@ -48,6 +89,7 @@ function main(): void {
   workDir = work;
   const lib = loadLib();
   let checkedDocs = 0;
+  let helmDocs = 0;
   for (const { layout, n } of CASES) {
     const tag = `layout ${layout}, N=${n}`;
     const oursDir = path.join(work, `ours-${layout}-${n}`);
@@ -86,9 +128,10 @@ function main(): void {
       if (fs.readFileSync(path.join(bareDir, file), 'utf8') !== text) fail(`${tag}, ${file}: cdk8s-bare's bytes differ from ours`);
       checkedDocs += docs.length;
     }
+    helmDocs += verifyHelm(work, layout, n);
   }
   fs.rmSync(work, { recursive: true, force: true });
-  process.stdout.write(`verify-floor: OK: floor == ours == ours-single-pass == cdk8s-bare, byte for byte (${CASES.length} cases, ${checkedDocs} documents; library ${libPath()})\n`);
+  process.stdout.write(`verify-floor: OK: floor == ours == ours-single-pass == cdk8s-bare, byte for byte (${CASES.length} cases, ${checkedDocs} documents; library ${libPath()}); ${helmDocs ? `helm renders the same ${helmDocs} objects` : 'helm not installed, not checked'}\n`);
 }
 
 main();

@@ -1,7 +1,6 @@
 // The validation plugin as `npx cdk8s synth` loads it in this repository (cdk8s.yaml): this
-// library's SecureValidation, compiled from src/ as it is loaded. A user's project loads the
-// built package instead (README, "cdk8s validation plugin"). Loading from src/ keeps the quick
-// start free of a build step, so the package needs no `prepare` script, and keeps the plugin
-// in step with the sources being edited (a stale lib/ cannot judge the examples).
-require('ts-node').register({ transpileOnly: true, project: require('path').join(__dirname, '..', 'tsconfig.dev.json') });
-module.exports = require('../src');
+// library's SecureValidation from the compiled lib/. The cdk8s CLI runs the app first, and the
+// app (examples/run.js) rebuilds lib/ whenever a src/ file is newer than its output, so the
+// plugin always judges with the sources as they are, and the quick start needs no `prepare`
+// script (a user's project loads the published package instead: README, "cdk8s validation plugin").
+module.exports = require('../lib');

@@ -2,6 +2,8 @@ import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPodSecurity } from './checks/pod-security';
 import { checkIdentities } from './identity';
+import { deepFreeze } from './core/snapshot';
+import { patchedWorkloadProblems } from './written-checks';
 import { ISTIO_INIT } from './core/constants';
 import { DEFAULT_CPU_UTILIZATION_PERCENT, DEFAULT_REPLICAS, MIN_AUTOSCALING_REPLICAS } from './core/defaults';
 import { childPath, SecureConfigError } from './core/errors';
@@ -10,6 +12,7 @@ import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
 import { meshHoles } from './model/holes';
+import { ipBlockMetadataProblem } from './model/ip-blocks';
 import { WorkloadIntents } from './model/intents';
 import { Mesh, MeshMode, protocolFromName } from './model/mesh';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
@@ -91,14 +94,16 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     if (!spec) throw new SecureConfigError(path, problems);
     super(scope, id);
     this.path = path;
-    this.placement = placement;
+    // Read-only views: the checks judge against these, so a later assignment must not change
+    // what was judged (the namespace's own list of members stays shared, for its quota check).
+    this.placement = Object.freeze({ ...placement, podSecurityVersions: Object.freeze([...placement.podSecurityVersions]) }) as Placement;
     this.namespace = this.placement.namespace;
     this.mesh = spec.meshed ? placement.mesh : undefined;
     this.name = props.name ?? Names.toDnsLabel(this);
     this.serviceAccountName = this.name;
     this.parts = spec.parts;
-    this.ports = spec.parts.ports.ports;
-    this.selector = { [INSTANCE_LABEL]: this.name };
+    this.ports = deepFreeze(spec.parts.ports.ports);
+    this.selector = Object.freeze({ [INSTANCE_LABEL]: this.name });
     // The recommended version and part-of labels describe and never select (selectors must stay
     // the same across versions, so a rollout keeps its pods); `labels` may override them. What
     // the library decides is merged last, so it wins over a free-form map.
@@ -296,11 +301,25 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
     // The app's own requireDigest was judged when it was built; the app-wide one is read here.
     this.podSecurityChecked ??= [
       ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this.parts.container.image, 'ClusterSettings requireDigest')] : []),
-      ...this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh, settings)),
+      ...this.podSecurityViolations(withInjectedContainers(this.renderPodTemplate(), this.mesh, settings)).map((v) => v.message),
     ].filter((x): x is string => x !== undefined);
-    if (!this.mesh) return this.podSecurityChecked;
+    const patched = [...patchedWorkloadProblems({
+      workload: this.deployment,
+      serviceAccount: this.serviceAccount,
+      ownPod: () => withInjectedContainers(this.renderPodTemplate(), this.mesh, settings),
+      podOf: (json) => withInjectedContainers(json.spec.template, this.mesh, settings),
+      judge: (pod) => this.podSecurityViolations(pod, false),
+      mesh: this.mesh,
+      namespace: this.namespace,
+      tokenRelaxed: this.parts.security.automountServiceAccountToken,
+    })];
+    const metadata = settings.metadataCidrs;
+    const blocks = this._intents.memo(`metadata-problems ${metadata.join(',')}`, () => this._intents.connections
+      .flatMap((c) => [c.from, c.to]).map((p) => ipBlockMetadataProblem(p, metadata)).filter((p): p is string => p !== undefined));
+    if (blocks.length) patched.push(...new Set(blocks));
+    if (!this.mesh) return patched.length ? [...this.podSecurityChecked, ...patched] : this.podSecurityChecked;
     const meshProblems = this._intents.memo('authorization-problems', () => this.renderAuthorizationPolicy()?.problems ?? []);
-    return [...this.podSecurityChecked, ...meshProblems];
+    return [...this.podSecurityChecked, ...patched, ...meshProblems];
   }
 
   private renderPodTemplate(): KubePodTemplate {
@@ -313,25 +332,27 @@ export class SecureApp extends Construct implements IWorkload, IPlacedWorkload {
 
   private renderAuthorizationPolicy(): { spec: AuthorizationPolicySpec; problems: string[] } | undefined {
     if (!this.mesh) return undefined;
-    return authorizationPolicy(this._intents, ClusterSettings.of(this).trustDomain);
+    const settings = ClusterSettings.of(this);
+    return authorizationPolicy(this._intents, settings.trustDomain, settings.metadataCidrs);
   }
 
   /** Pod Security violations of the pod as admitted (with injected containers), as messages. */
-  private podSecurityViolations(pod: KubePodTemplate): string[] {
+  private podSecurityViolations(pod: KubePodTemplate, attribute = true): Array<{ key: string; message: string; problem: string }> {
     const { podSecurityLevel: level, podSecurityVersions: versions, namespace } = this.placement;
     const seen = new Set<string>();
-    const out: string[] = [];
+    const out: Array<{ key: string; message: string; problem: string }> = [];
     for (const version of versions) {
       for (const v of checkPodSecurity(pod, level, version)) {
         if (seen.has(v.check + v.field)) continue;
         seen.add(v.check + v.field);
         const injected = v.field.includes(`[${ISTIO_INIT}]`);
-        const cause = injected ? undefined : PodSecurity.relaxationOf(v.field);
+        const cause = injected || !attribute ? undefined : PodSecurity.relaxationOf(v.field);
         const where = cause ? `, set by \`relax.${cause}\`` : injected ? ', injected by Istio without its CNI plugin' : '';
         const fix = injected
           ? 'install the Istio CNI plugin and say so with Mesh.sidecar({ istioCni: true }), or use Mesh.ambient(), or make the namespace podSecurity privileged'
           : v.fix;
-        out.push(`Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}${where}). Fix: ${fix}${namespace ? ` (the app lands in namespace "${namespace}")` : ''}.`);
+        const problem = `Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}`;
+        out.push({ key: v.check + v.field, problem, message: `Pod Security "${level}" (${version}) check ${v.check} fails: ${v.message} (field ${v.field}${where}). Fix: ${fix}${namespace ? ` (the app lands in namespace "${namespace}")` : ''}.` });
       }
     }
     return out;

@@ -1,4 +1,5 @@
-import { IsolatedNamespace, Mesh, SecureApp } from '../src';
+import { JsonPatch } from 'cdk8s';
+import { ClusterSettings, IPeer, IsolatedNamespace, Mesh, MountedFiles, MtlsMode, Peer, PeerKind, SecureApp } from '../src';
 import { newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -105,5 +106,146 @@ describe('class 4: two objects of one identity are a synth error naming both pat
     new SecureApp(chart, 'dup', { name: 'web', image: IMAGE, port: 8080, labels: {} });
     new SecureApp(chart, 'dup2', { name: 'web', image: IMAGE, port: 8080 });
     expect(() => synthApp(app)).toThrow('by test/dup/Deployment and by test/dup2/Deployment');
+  });
+});
+
+describe('class 2: escape hatches are judged, exposed state is read-only', () => {
+  function plainApp(props: Partial<ConstructorParameters<typeof SecureApp>[2]> = {}) {
+    const { app, chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080, ...props });
+    return { app, chart, web };
+  }
+
+  test('exposed arrays and objects cannot be changed after construction', () => {
+    const { app, web } = plainApp();
+    expect(() => (web.ports as any).push({ name: 'ssh', port: 22, protocol: 'TCP' })).toThrow(TypeError);
+    expect(() => { (web.placement as any).podSecurityLevel = 'privileged'; }).toThrow(TypeError);
+    expect(() => { (web.placement.podSecurityVersions as any).length = 0; }).toThrow(TypeError);
+    expect(() => { (web.selector as any)['app.kubernetes.io/instance'] = 'api'; }).toThrow(TypeError);
+    expect(() => { (web.labels as any).extra = 'x'; }).toThrow(TypeError);
+    expect(() => { (web.ports[0] as any).port = 22; }).toThrow(TypeError);
+    expect(one(synthApp(app), 'Deployment', 'web').spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+  });
+
+  test('props kept by the caller and changed after construction change nothing', () => {
+    const ports = [{ name: 'admin', port: 9000 }];
+    const relax: { [k: string]: unknown } = {};
+    const securityContext: { [k: string]: unknown } = {};
+    const items = { 'app.conf': 'app.conf' };
+    const { app } = plainApp({ ports, relax: relax as any, securityContext: securityContext as any, files: [MountedFiles.fromConfigMap('cfg', '/etc/app', { items })] });
+    ports.push({ name: 'ssh', port: 22 });
+    ports[0].port = 23;
+    relax.privileged = true;
+    relax.mountServiceAccountToken = true;
+    securityContext.runAsUser = 0;
+    (items as any)['../../etc/passwd'] = 'x';
+    const out = synthApp(app);
+    const pod = one(out, 'Deployment', 'web').spec.template.spec;
+    expect(pod.containers[0].ports.map((p: any) => p.containerPort)).toEqual([8080, 9000]);
+    expect(pod.containers[0].securityContext.privileged).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext.runAsUser).toBe(10001);
+    expect(pod.volumes.find((v: any) => v.configMap).configMap.items).toEqual([{ key: 'app.conf', path: 'app.conf' }]);
+  });
+
+  test('a patch that adds privileged fails synth the way relax would, naming the patch', () => {
+    const { app, web } = plainApp();
+    web.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+    expect(() => synthApp(app)).toThrow('[test/web] Pod Security "restricted" (v1.27) check privileged fails: container "app" sets privileged: true (field spec.containers[app].securityContext.privileged, written by the JSON patch on Deployment test/web/Deployment (add /spec/template/spec/containers/0/securityContext/privileged)). Fix: remove the patch and use the typed option');
+  });
+
+  test('a patch that adds a hostPath volume fails synth, naming the patch', () => {
+    const { app, web } = plainApp();
+    web.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes/-', { name: 'host', hostPath: { path: '/' } }));
+    expect(() => synthApp(app)).toThrow(/\[test\/web\] Pod Security "restricted" \(v1\.27\) check restrictedVolumes fails: volume "host" uses restricted volume type "hostPath" \(field spec\.volumes\[host\]\.hostPath, written by the JSON patch on Deployment test\/web\/Deployment \(add \/spec\/template\/spec\/volumes\/-\)\)\. Fix: remove the patch/);
+  });
+
+  test('a patch that automounts the token fails synth, on the pod or on the ServiceAccount', () => {
+    const a = plainApp();
+    a.web.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/automountServiceAccountToken', true));
+    expect(() => synthApp(a.app)).toThrow('[test/web] Deployment default/web spec.template.spec.automountServiceAccountToken: its pods get a Kubernetes API token mounted (automountServiceAccountToken: true), which anyone who breaks into a container can use against the API server, written by the JSON patch on Deployment test/web/Deployment (replace /spec/template/spec/automountServiceAccountToken). Fix: remove the patch; an app that calls the API server sets relax.mountServiceAccountToken.');
+    const b = plainApp();
+    b.web.deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/automountServiceAccountToken'));
+    b.web.serviceAccount.addJsonPatch(JsonPatch.replace('/automountServiceAccountToken', true));
+    expect(() => synthApp(b.app)).toThrow(/written by the JSON patch on Deployment test\/web\/Deployment \(remove \/spec\/template\/spec\/automountServiceAccountToken\) and the JSON patch on ServiceAccount test\/web\/ServiceAccount \(replace \/automountServiceAccountToken\)/);
+  });
+
+  test('a patch that opts a meshed app out of injection fails synth', () => {
+    const { app, chart } = newChart();
+    const ns = new IsolatedNamespace(chart, 'shop', { mesh: Mesh.sidecar({ istioCni: true }) });
+    const web = new SecureApp(ns, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.deployment.addJsonPatch(JsonPatch.add('/spec/template/metadata/labels/sidecar.istio.io~1inject', 'false'));
+    expect(() => synthApp(app)).toThrow(/\[test\/shop\/web\] Deployment shop\/web spec\.template\.metadata\.labels\["sidecar\.istio\.io\/inject"\]: its pods opt out of sidecar injection.*written by the JSON patch on Deployment test\/shop\/web\/Deployment.*Fix: remove the patch; to keep the app out of the mesh set `mesh: false`/);
+  });
+
+  test('harmless patches, and relaxations the props declare, still synthesize', () => {
+    const a = plainApp();
+    a.web.deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 10));
+    expect(one(synthApp(a.app), 'Deployment', 'web').spec.minReadySeconds).toBe(10);
+    const b = plainApp({ relax: { mountServiceAccountToken: true } });
+    b.web.deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 10));
+    expect(one(synthApp(b.app), 'Deployment', 'web').spec.template.spec.automountServiceAccountToken).toBe(true);
+  });
+});
+
+describe('class 3: ipBlocks are rendered through CIDR semantics, whoever made the peer', () => {
+  const handMade = (cidr: string, except?: string[]): IPeer => ({
+    toPeerInfo: () => ({ kind: PeerKind.IP_BLOCK, cidr, except, description: `hand-made ${cidr}` }),
+  });
+  function egressOf(peer: IPeer, settings?: Parameters<typeof ClusterSettings.apply>[1]) {
+    const { app, chart } = newChart();
+    if (settings) ClusterSettings.apply(app, settings);
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.allowTo(peer, { port: 443 });
+    return { web, app, egress: () => one(synthApp(app), 'NetworkPolicy', 'web').spec.egress.slice(1) };
+  }
+
+  test.each([
+    ['0.0.0.0/00', { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] }],
+    ['1.2.3.4/0', { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] }],
+    ['::/0', { cidr: '::/0', except: ['fd00:ec2::254/128'] }],
+    ['169.254.0.0/16', { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] }],
+    ['10.0.0.0/8', { cidr: '10.0.0.0/8' }],
+  ])('a hand-made IPeer %s is normalised and excepts the metadata address', (cidr, ipBlock) => {
+    expect(egressOf(handMade(cidr)).egress()).toEqual([{ to: [{ ipBlock }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+  });
+
+  test('two halves /1 + /1 each except the metadata address their half contains', () => {
+    const { app, chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.allowTo(handMade('0.0.0.0/1'), { port: 443 });
+    web.allowTo(handMade('128.0.0.0/1'), { port: 443 });
+    expect(one(synthApp(app), 'NetworkPolicy', 'web').spec.egress.slice(1).map((r: any) => r.to[0].ipBlock)).toEqual([
+      { cidr: '0.0.0.0/1' }, { cidr: '128.0.0.0/1', except: ['169.254.169.254/32'] },
+    ]);
+  });
+
+  test('the metadata list is configurable with ClusterSettings metadataCidrs', () => {
+    const { egress } = egressOf(Peer.ipBlock('100.64.0.0/10'), { metadataCidrs: ['100.100.100.200/32'] });
+    expect(egress()[0].to[0].ipBlock).toEqual({ cidr: '100.64.0.0/10', except: ['100.100.100.200/32'] });
+    expect(() => ClusterSettings.apply(newChart().app, { metadataCidrs: ['100.100.100.200'] }))
+      .toThrow('ClusterSettings metadataCidrs: "100.100.100.200" is not a CIDR block. Fix: write e.g. "169.254.169.254/32".');
+    expect(() => ClusterSettings.apply(newChart().app, { metadataCidrs: [] })).toThrow('must be a non-empty list of CIDR blocks');
+  });
+
+  test('a peer inside a configured metadata block is a synth error naming the app', () => {
+    const { app } = egressOf(handMade('100.100.100.200/32'), { metadataCidrs: ['100.100.100.0/24'] });
+    expect(() => synthApp(app)).toThrow('[test/web] hand-made 100.100.100.200/32 (100.100.100.200/32) lies inside the cloud metadata block 100.100.100.0/24, which hands out node credentials. Fix: do not allow traffic to it');
+  });
+
+  test('a hand-made IPeer with a leading space or an except equal to its cidr is refused at allowTo, naming the app', () => {
+    const { chart } = newChart();
+    const web = new SecureApp(chart, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    expect(() => web.allowTo(handMade(' 10.0.0.0/8'), { port: 443 })).toThrow('[test/web] hand-made  10.0.0.0/8 cidr');
+    expect(() => web.allowTo(handMade('10.0.0.0/8', ['10.0.0.0/8']), { port: 443 })).toThrow(/\[test\/web\] .*except "10\.0\.0\.0\/8" is the whole block/);
+  });
+
+  test('AuthorizationPolicy ipBlocks of a plain-text peer except the metadata address too', () => {
+    const { app, chart } = newChart();
+    const ns = new IsolatedNamespace(chart, 'shop', { mesh: Mesh.sidecar({ istioCni: true, mtls: MtlsMode.PERMISSIVE }) });
+    const web = new SecureApp(ns, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.allowFrom(handMade('0.0.0.0/00'));
+    const ap = one(synthApp(app), 'AuthorizationPolicy', 'web');
+    expect(ap.spec.rules[0].from).toEqual([{ source: { ipBlocks: ['0.0.0.0/0'], notIpBlocks: ['169.254.169.254/32'] } }]);
   });
 });

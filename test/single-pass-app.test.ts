@@ -76,4 +76,41 @@ describe('SinglePassApp', () => {
     new SecureApp(new Chart(other, 'ok'), 'web', { image: IMAGE });
     expect(() => other.synth()).not.toThrow();
   });
+
+  test('a failed synth leaves the previous manifests whole and no temporary file behind', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'single-pass-'));
+    const first = new SinglePassApp({ outdir });
+    new SecureApp(new Chart(first, 'shop'), 'web', { image: IMAGE });
+    first.synth();
+    const before = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8');
+    expect(before).toContain('kind: Deployment');
+
+    // The same chart again, with an object that fails to render after others were written.
+    class Broken extends ApiObject {
+      public toJson(): any { throw new Error('broken object'); }
+    }
+    const second = new SinglePassApp({ outdir });
+    const chart = new Chart(second, 'shop');
+    for (let i = 0; i < 50; i++) {
+      new ApiObject(chart, `cm-${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { k: 'v'.repeat(10_000) } });
+    }
+    new Broken(chart, 'broken', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'broken' } });
+    expect(() => second.synth()).toThrow('broken object');
+    expect(fs.readdirSync(outdir)).toEqual(['shop.k8s.yaml']);
+    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toBe(before);
+  });
+
+  test('serializes with the same bytes as cdk8s for strings YAML 1.1 quotes and multi-line data', () => {
+    const data = { 'on': 'yes', 'mode': '0644', 'script.sh': '#!/bin/sh\nexec "$@"\n', 'empty': '', 'time': '12:30', 'note': ' padded ' };
+    const make = (Kind: new (props: AppProps) => App) => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'single-pass-'));
+      const app = new Kind({ outdir });
+      new ApiObject(new Chart(app, 'c'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data });
+      app.synth();
+      return fs.readFileSync(path.join(outdir, 'c.k8s.yaml'), 'utf8');
+    };
+    const single = make(SinglePassApp);
+    expect(single).toBe(make(App));
+    expect(single).toContain('data:\n  empty: ""\n  mode: "0644"\n  note: " padded "\n  "on": "yes"\n  script.sh: |\n    #!/bin/sh\n    exec "$@"\n  time: "12:30"\n');
+  });
 });

@@ -1,6 +1,7 @@
 import { MeshMode } from './mesh';
 import { Connection, ConnectionOptions, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
 import { checkPortNumber } from '../core/validate';
+import { ipBlockInputProblem } from './ip-blocks';
 
 export type { Connection, ConnectionOptions } from './peer';
 
@@ -28,7 +29,8 @@ export function sameConnection(a: Connection, b: Connection): boolean {
 export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: ConnectionOptions = {}): { connection?: Connection; problem?: string } {
   const from = fromPeer.toPeerInfo();
   const to = toPeer.toPeerInfo();
-  const peerProblem = peerProblemOf(from) ?? peerProblemOf(to);
+  // A hand-made IPeer's ipBlock is judged as Peer.ipBlock's would be.
+  const peerProblem = peerProblemOf(from) ?? peerProblemOf(to) ?? ipBlockInputProblem(from) ?? ipBlockInputProblem(to);
   if (peerProblem) return { problem: peerProblem };
   const target = to.workload;
   if (options.port !== undefined) {

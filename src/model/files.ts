@@ -1,3 +1,4 @@
+import { plainCopy } from '../core/snapshot';
 import { checkDnsSubdomain } from '../core/validate';
 
 /** Options for mounted files. */
@@ -16,12 +17,12 @@ export interface MountedFilesOptions {
 export class MountedFiles {
   /** Every key of ConfigMap `configMapName` as a file under `mountPath`. */
   public static fromConfigMap(configMapName: string, mountPath: string, options: MountedFilesOptions = {}): MountedFiles {
-    return new MountedFiles('configMap', configMapName, mountPath, options);
+    return new MountedFiles('configMap', configMapName, mountPath, plainCopy(options));
   }
 
   /** Every key of Secret `secretName` as a file under `mountPath`. */
   public static fromSecret(secretName: string, mountPath: string, options: MountedFilesOptions = {}): MountedFiles {
-    return new MountedFiles('secret', secretName, mountPath, options);
+    return new MountedFiles('secret', secretName, mountPath, plainCopy(options));
   }
 
   private constructor(

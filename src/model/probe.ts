@@ -1,3 +1,4 @@
+import { plainCopy } from '../core/snapshot';
 import { checkPortNumber } from '../core/validate';
 
 /** Timing of a probe. */
@@ -36,22 +37,23 @@ export interface ProbeOptions {
 export class Probe {
   /** HTTP GET `path` on a container port; 2xx/3xx is healthy. */
   public static httpGet(path: string, options: ProbeOptions = {}): Probe {
-    return new Probe(options, (port) => ({ httpGet: { path, port } }), true);
+    return new Probe(plainCopy(options), (port) => ({ httpGet: { path, port } }), true);
   }
 
   /** A TCP connection to a container port succeeds. */
   public static tcpSocket(options: ProbeOptions = {}): Probe {
-    return new Probe(options, (port) => ({ tcpSocket: { port } }), true);
+    return new Probe(plainCopy(options), (port) => ({ tcpSocket: { port } }), true);
   }
 
   /** The gRPC health-checking protocol on a container port. */
   public static grpc(options: ProbeOptions = {}): Probe {
-    return new Probe(options, (port) => ({ grpc: { port } }), true);
+    return new Probe(plainCopy(options), (port) => ({ grpc: { port } }), true);
   }
 
   /** A command run in the container exits 0. For workers without a port. */
   public static exec(command: string[], options: ProbeOptions = {}): Probe {
-    return new Probe(options, () => ({ exec: { command: [...command] } }), false);
+    const cmd = [...command];
+    return new Probe(plainCopy(options), () => ({ exec: { command: [...cmd] } }), false);
   }
 
   private constructor(

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { SecureConfigError, throwIfProblems } from '../core/errors';
+import { DEFAULT_METADATA_CIDRS, parseCidr } from '../core/cidr';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/validate';
 import { DEFAULT_ISTIO_VERSION, DEFAULT_KUBERNETES_VERSION, targetVersionProblems } from './target';
 
@@ -77,6 +78,13 @@ export interface ClusterSettingsProps {
    */
   readonly monitorSelectorLabels?: { [key: string]: string };
   /**
+   * Cloud-metadata blocks (instance metadata services that hand out node credentials). Every
+   * NetworkPolicy and AuthorizationPolicy ipBlock that contains one gets it as an `except`, and a
+   * peer inside one is refused.
+   * @default ['169.254.169.254/32', 'fd00:ec2::254/128']
+   */
+  readonly metadataCidrs?: string[];
+  /**
    * Refuse images referenced by tag alone in every app (an app's own `requireDigest` wins).
    * @default false
    */
@@ -99,6 +107,7 @@ export interface ResolvedClusterSettings {
   /** Base URL of the runbooks, if set. */ readonly runbookBaseUrl?: string;
   /** Labels Prometheus selects monitors and rules by. */ readonly monitorSelectorLabels: { [key: string]: string };
   /** Whether images must carry a digest. */ readonly requireDigest: boolean;
+  /** Cloud-metadata blocks every ipBlock excepts. */ readonly metadataCidrs: string[];
 }
 type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<ClusterSettingsProps, 'runbookBaseUrl'>;
 
@@ -118,6 +127,7 @@ export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze(
   runbookBaseUrl: undefined,
   monitorSelectorLabels: Object.freeze({ release: 'kube-prometheus-stack' }),
   requireDigest: false,
+  metadataCidrs: DEFAULT_METADATA_CIDRS as string[],
 });
 
 const SETTINGS = Symbol.for('cdk8s-secure.settings');
@@ -181,9 +191,18 @@ export class ClusterSettings {
         : checkLabels(`ClusterSettings ${k}`, v)),
       p.trustDomain === undefined ? undefined : checkDnsSubdomain('ClusterSettings trustDomain', p.trustDomain),
       p.prometheusServiceAccount === undefined ? undefined : checkDnsSubdomain('ClusterSettings prometheusServiceAccount', p.prometheusServiceAccount),
+      ...ClusterSettings.metadataProblems(p.metadataCidrs),
       p.runbookBaseUrl === undefined || /^https?:\/\/[^\s/]+\S*$/.test(p.runbookBaseUrl) ? undefined
         : `ClusterSettings runbookBaseUrl "${p.runbookBaseUrl}" is not an http(s) URL. Fix: e.g. "https://wiki.example.com/runbooks".`,
     ];
+  }
+
+  private static metadataProblems(list: unknown): string[] {
+    if (list === undefined) return [];
+    if (!Array.isArray(list) || list.length === 0) {
+      return [`ClusterSettings metadataCidrs ${JSON.stringify(list)} must be a non-empty list of CIDR blocks; an empty list would let ipBlocks reach the metadata service. Fix: leave it unset for ${DEFAULT_METADATA_CIDRS.join(' and ')}, or list your cloud's blocks.`];
+    }
+    return list.flatMap((c) => typeof c === 'string' && parseCidr(c) ? [] : [`ClusterSettings metadataCidrs: ${JSON.stringify(c)} is not a CIDR block. Fix: write e.g. "169.254.169.254/32".`]);
   }
 
   private static defined(props: ClusterSettingsProps): Partial<Resolved> {

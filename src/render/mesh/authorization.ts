@@ -1,3 +1,5 @@
+import { DEFAULT_METADATA_CIDRS } from '../../core/cidr';
+import { renderedIpBlock } from '../../model/ip-blocks';
 import type { WorkloadIntents } from '../../model/intents';
 import { PeerInfo, PeerKind } from '../../model/peer';
 import { MtlsMode } from '../../model/mesh';
@@ -37,7 +39,7 @@ export function meshSource(peer: PeerInfo, trustDomain: string): MeshSource | un
  * NetworkPolicy: one rule per source identity with its destination (container) ports. No
  * connection means no rule, which Istio reads as "allow nothing".
  */
-export function authorizationPolicy(self: WorkloadIntents, trustDomain: string): { spec: AuthorizationPolicySpec; problems: string[] } {
+export function authorizationPolicy(self: WorkloadIntents, trustDomain: string, metadata: readonly string[] = DEFAULT_METADATA_CIDRS): { spec: AuthorizationPolicySpec; problems: string[] } {
   const problems: string[] = [];
   const rules = new Map<string, { from?: Array<{ source: MeshSource }>; ports: string[] }>();
   for (const c of self.connections) {
@@ -49,7 +51,10 @@ export function authorizationPolicy(self: WorkloadIntents, trustDomain: string):
     }
     // Under PERMISSIVE a plain-text peer has no principal: match its addresses when known,
     // else only the port (the NetworkPolicy still limits who can connect at all).
-    if (!source && c.from.kind === PeerKind.IP_BLOCK) source = { ipBlocks: [c.from.cidr], notIpBlocks: c.from.except };
+    if (!source && c.from.kind === PeerKind.IP_BLOCK) {
+      const block = renderedIpBlock(c.from.cidr ?? '', c.from.except, metadata);
+      source = { ipBlocks: [block.cidr], notIpBlocks: block.except };
+    }
     const key = JSON.stringify(source ?? null);
     const rule = rules.get(key) ?? { from: source ? [{ source }] : undefined, ports: [] };
     if (!rule.ports.includes(String(c.port))) rule.ports.push(String(c.port));

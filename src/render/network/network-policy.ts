@@ -1,7 +1,9 @@
+import { DEFAULT_METADATA_CIDRS } from '../../core/cidr';
 import { HBONE_PORT, NAMESPACE_NAME_LABEL } from '../../core/constants';
 import { usesHbone } from '../../model/connection';
 import type { Hole, HolePeer } from '../../model/holes';
 import type { WorkloadIntents } from '../../model/intents';
+import { renderedIpBlock } from '../../model/ip-blocks';
 import { PeerInfo, PeerKind } from '../../model/peer';
 
 /** A NetworkPolicy peer (`from` / `to` entry). */
@@ -37,6 +39,8 @@ export function podsInNamespace(namespace: string, podLabels: { readonly [key: s
 export interface DnsLocation {
   readonly dnsNamespace: string;
   readonly dnsPodLabels: { [key: string]: string };
+  /** Cloud-metadata blocks every ipBlock excepts (ClusterSettings metadataCidrs). */
+  readonly metadataCidrs?: readonly string[];
 }
 
 /** Egress to the cluster DNS pods only, on UDP and TCP 53 (TCP for truncated answers). */
@@ -52,10 +56,10 @@ export function dnsEgressRule(dns: DnsLocation): { to: NetworkPolicyPeer[]; port
  * namespace are selected by podSelector alone; anything else by namespace name AND pod labels in
  * one peer (two peers would mean OR and admit the whole namespace).
  */
-export function renderNetworkPeer(peer: PeerInfo, policyNamespace: string | undefined): NetworkPolicyPeer {
+export function renderNetworkPeer(peer: PeerInfo, policyNamespace: string | undefined, metadata: readonly string[] = DEFAULT_METADATA_CIDRS): NetworkPolicyPeer {
   switch (peer.kind) {
     case PeerKind.IP_BLOCK:
-      return { ipBlock: { cidr: peer.cidr, except: peer.except } };
+      return { ipBlock: renderedIpBlock(peer.cidr ?? '', peer.except, metadata) };
     case PeerKind.NAMESPACE:
       return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } } };
     default: {
@@ -80,8 +84,9 @@ export interface PolicyRule {
  * the intents were declared.
  */
 export function workloadPolicySpec(intents: WorkloadIntents, dns: DnsLocation): NetworkPolicySpec {
-  const ingress = new RuleSet(intents.namespace);
-  const egress = new RuleSet(intents.namespace);
+  const metadata = dns.metadataCidrs ?? DEFAULT_METADATA_CIDRS;
+  const ingress = new RuleSet(intents.namespace, metadata);
+  const egress = new RuleSet(intents.namespace, metadata);
   for (const c of intents.connections) {
     // Ambient traffic between meshed pods is tunnelled to the destination on the HBONE port.
     const hbone = usesHbone(c);
@@ -116,10 +121,10 @@ function holeRule(hole: Hole): PolicyRule {
 class RuleSet {
   private readonly byPeer = new Map<string, { peer: NetworkPolicyPeer; ports: NetworkPolicyPort[] }>();
 
-  constructor(private readonly namespace: string | undefined) {}
+  constructor(private readonly namespace: string | undefined, private readonly metadata: readonly string[]) {}
 
   public add(peer: PeerInfo, port: number, protocol: string): void {
-    const rendered = renderNetworkPeer(peer, this.namespace);
+    const rendered = renderNetworkPeer(peer, this.namespace, this.metadata);
     const key = JSON.stringify(rendered);
     const entry = this.byPeer.get(key) ?? { peer: rendered, ports: [] };
     if (!entry.ports.some((p) => p.port === port && p.protocol === protocol)) entry.ports.push({ protocol, port });

@@ -1,4 +1,5 @@
 import type { AppArmorProfile } from '../../model/apparmor';
+import { plainCopy } from '../../core/snapshot';
 import type { EnvValue } from '../../model/env';
 import type { MountedFiles } from '../../model/files';
 import type { Probe } from '../../model/probe';
@@ -54,7 +55,9 @@ export interface PodParts {
 }
 
 /** Builds the parts from the props. Never throws for bad input: each part reports its problems. */
-export function podParts(p: PodProps): PodParts {
+export function podParts(props: PodProps): PodParts {
+  // The parts render at synth: a props array the caller changes later must not change them.
+  const p = plainCopy(props);
   const ports = WorkloadPorts.of(p, p.ports);
   const resources = ContainerResources.of(p.resources);
   const security = PodSecurity.of(p.securityContext, p.relax, p.hostUsers);
