@@ -7,6 +7,10 @@ export type {
   AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecureAppProps, SecurityContextOptions,
   SecurityRelaxations, Toleration, WritableDir,
 } from './model/workload-options';
+export { SecureJob, SecureCronJob } from './secure-job';
+export { ConcurrencyPolicy, JobRestartPolicy, PodFailureAction } from './model/job-options';
+export type { PodFailurePolicyRule, SecureCronJobProps, SecureJobProps } from './model/job-options';
+export type { SecurePodProps } from './model/pod-props';
 export { MonitoredService } from './monitored-service';
 export type { MetricsOptions, MonitoredServiceProps } from './monitored-service';
 export { IsolatedNamespace, RbacSubject } from './isolated-namespace';

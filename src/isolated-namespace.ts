@@ -4,6 +4,7 @@ import { quotaProblems } from './model/quota';
 import { childPath, throwIfProblems } from './core/errors';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { checkIdentities } from './identity';
+import { registerIsolatedNamespace } from './model/isolated-registry';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
 import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
 import { dnsEgressRule } from './render/network/network-policy';
@@ -273,6 +274,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
     };
     this.mesh = props.mesh;
     providePlacement(this, placement);
+    registerIsolatedNamespace(this, name);
 
     const psa = 'pod-security.kubernetes.io';
     this.namespaceObject = new ApiObject(this, 'Namespace', {

@@ -1,4 +1,5 @@
-import { JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ClusterSettings, IPeer, IsolatedNamespace, Mesh, MountedFiles, MtlsMode, Peer, PeerKind, SecureApp } from '../src';
 import { newChart, one, synthApp } from './support/synth';
 
@@ -247,5 +248,85 @@ describe('class 3: ipBlocks are rendered through CIDR semantics, whoever made th
     web.allowFrom(handMade('0.0.0.0/00'));
     const ap = one(synthApp(app), 'AuthorizationPolicy', 'web');
     expect(ap.spec.rules[0].from).toEqual([{ source: { ipBlocks: ['0.0.0.0/0'], notIpBlocks: ['169.254.169.254/32'] } }]);
+  });
+});
+
+// Shaped like cdk8s-plus-33's Deployment as far as a peer reads it: a construct with metadata,
+// a name and toPodSelectorConfig(); no class of any cdk8s-plus major.
+class Plus33Deployment extends Construct {
+  public readonly metadata: { readonly namespace?: string };
+  public readonly name: string;
+  private readonly podLabels: { [key: string]: string };
+  constructor(scope: Construct, id: string, props: { namespace?: string } = {}) {
+    super(scope, id);
+    this.name = `${id}-c8a1b2c3`;
+    this.metadata = { namespace: props.namespace };
+    this.podLabels = { 'cdk8s.io/metadata.addr': `${id}-c8a1b2c3` };
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: this.name, namespace: props.namespace },
+      spec: { selector: { matchLabels: this.podLabels }, template: { metadata: { labels: this.podLabels }, spec: { containers: [{ name: 'main', image: 'ghcr.io/acme/legacy:1.0' }] } } },
+    });
+  }
+  public toPodSelectorConfig() {
+    return { labelSelector: { _toKube: () => ({ matchLabels: { ...this.podLabels } }) } };
+  }
+}
+
+describe('class 8: Peer.fromCdk8sPlus opens both sides in an IsolatedNamespace, structurally', () => {
+  function shop() {
+    const { app, chart } = newChart();
+    const ns = new IsolatedNamespace(chart, 'shop');
+    const legacy = new Plus33Deployment(chart, 'legacy', { namespace: 'shop' });
+    const api = new SecureApp(ns, 'api', { name: 'api', image: IMAGE, port: 9000 });
+    return { app, legacy, api };
+  }
+  const legacyPods = { 'cdk8s.io/metadata.addr': 'legacy-c8a1b2c3' };
+  const apiPods = { 'app.kubernetes.io/instance': 'api' };
+
+  test('allowFrom: the app admits the workload, and the workload may leave for the app', () => {
+    const { app, legacy, api } = shop();
+    api.allowFrom(Peer.fromCdk8sPlus(legacy));
+    const out = synthApp(app);
+    expect(one(out, 'NetworkPolicy', 'api').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: legacyPods } }], ports: [{ protocol: 'TCP', port: 9000 }] }]);
+    expect(one(out, 'NetworkPolicy', 'legacy-c8a1b2c3-to-api')).toEqual({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'legacy-c8a1b2c3-to-api', namespace: 'shop' },
+      spec: { podSelector: { matchLabels: legacyPods }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: apiPods } }], ports: [{ protocol: 'TCP', port: 9000 }] }] },
+    });
+  });
+
+  test('allowTo: the app may call the workload, and the workload admits it', () => {
+    const { app, legacy, api } = shop();
+    api.allowTo(Peer.fromCdk8sPlus(legacy), { port: 80 });
+    api.allowTo(Peer.fromCdk8sPlus(legacy), { port: 81 });
+    expect(one(synthApp(app), 'NetworkPolicy', 'legacy-c8a1b2c3-from-api').spec).toEqual({
+      podSelector: { matchLabels: legacyPods }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: apiPods } }], ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 81 }] }],
+    });
+  });
+
+  test('outside an IsolatedNamespace the workload is left alone', () => {
+    const { app, chart } = newChart();
+    const legacy = new Plus33Deployment(chart, 'legacy', { namespace: 'legacy' });
+    const api = new SecureApp(chart, 'api', { name: 'api', image: IMAGE, port: 9000 });
+    api.allowFrom(Peer.fromCdk8sPlus(legacy));
+    expect(synthApp(app).filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual(['api']);
+  });
+
+  test('something that is not a cdk8s-plus workload is refused where it is used, with the fix', () => {
+    const { chart } = newChart();
+    const api = new SecureApp(chart, 'api', { name: 'api', image: IMAGE, port: 9000 });
+    const notAWorkload = new Construct(chart, 'x');
+    expect(() => api.allowFrom(Peer.fromCdk8sPlus(notAWorkload))).toThrow('[test/api] Peer.fromCdk8sPlus(test/x) is not a cdk8s-plus workload: it has no toPodSelectorConfig() with a label selector. Fix: pass a cdk8s-plus Deployment');
+  });
+});
+
+describe('class 6 (part): the thrown class', () => {
+  test('prints as SecureConfigError', () => {
+    const { chart } = newChart();
+    let thrown: unknown;
+    try { new SecureApp(chart, 'web', { image: 'api;2.0.0', port: 8080 }); } catch (e) { thrown = e; }
+    expect((thrown as Error).constructor.name).toBe('SecureConfigError');
+    expect(String((thrown as Error).constructor)).toMatch(/^class SecureConfigError/);
+    expect((thrown as Error).name).toBe('SecureConfigError');
   });
 });

@@ -13,6 +13,9 @@ class SecureConfigErrorImpl extends Error {
   }
 }
 
+// The class prints under its public name (`console.log(err.constructor)`, stack headers).
+Object.defineProperty(SecureConfigErrorImpl, 'name', { value: 'SecureConfigError' });
+
 /** Thrown for bad input (TypeScript/JavaScript only: jsii cannot model Error subclasses). */
 export const SecureConfigError = SecureConfigErrorImpl;
 /** An instance of SecureConfigError. */

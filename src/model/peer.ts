@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
+import type { IConstruct } from 'constructs';
 import { exceptMetadata, ipBlockProblems, metadataReached, normalizeCidr } from '../core/cidr';
 import { checkDnsLabel, checkLabels } from '../core/validate';
 import { MeshMode } from './mesh';
@@ -159,6 +159,14 @@ function meshOf(options: PeerMeshOptions): { mesh?: MeshMode; serviceAccountName
 // to (allowFrom / allowTo) reports it with its own path, in one SecureConfigError.
 const PROBLEMS = new WeakMap<PeerInfo, string>();
 
+// The cdk8s-plus workload a peer was made from, so the connection can open its side too.
+const FOREIGN = new WeakMap<PeerInfo, IConstruct>();
+
+/** The cdk8s-plus workload behind a peer from `Peer.fromCdk8sPlus`, if it is one. */
+export function foreignWorkloadOf(info: PeerInfo): IConstruct | undefined {
+  return FOREIGN.get(info);
+}
+
 /** What is wrong with the input a peer was made from, if anything. */
 export function peerProblemOf(info: PeerInfo): string | undefined {
   return PROBLEMS.get(info);
@@ -182,15 +190,31 @@ export class Peer implements IPeer {
   }
 
   /**
-   * The pods of a cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, Pod…), so apps
-   * written with cdk8s-plus can be peers. The cdk8s-plus workload is not isolated by this: only
-   * the SecureApp side gets a rule.
+   * The pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod…, from
+   * cdk8s-plus-27 or any later major), so apps written with cdk8s-plus can be peers. Read
+   * structurally (`toPodSelectorConfig()`), so no one major's classes are needed. When its
+   * namespace is an IsolatedNamespace, whose default-deny would block it, `allowFrom`/`allowTo`
+   * also write the NetworkPolicy that opens its side of the connection.
    */
-  public static fromCdk8sPlus(workload: kplus.IPodSelector, options: PeerMeshOptions = {}): Peer {
-    const selector = workload.toPodSelectorConfig().labelSelector._toKube();
-    const where = `Peer.fromCdk8sPlus(${workload.node.path})`;
-    const namespace = (workload as any).metadata?.namespace ?? Chart.of(workload).namespace ?? 'default';
+  public static fromCdk8sPlus(workload: IConstruct, options: PeerMeshOptions = {}): Peer {
+    const w = workload as unknown as { node?: { path?: string }; metadata?: { namespace?: string }; toPodSelectorConfig?: () => any };
+    const where = `Peer.fromCdk8sPlus(${w?.node?.path ?? String(workload)})`;
+    let selector: { matchLabels?: { [key: string]: string }; matchExpressions?: unknown[] } | undefined;
+    try {
+      const config = typeof w?.toPodSelectorConfig === 'function' ? w.toPodSelectorConfig() : undefined;
+      const ls = config?.labelSelector;
+      selector = typeof ls?._toKube === 'function' ? ls._toKube() : undefined;
+    } catch {
+      selector = undefined;
+    }
+    if (!selector || typeof selector !== 'object' || !w?.node) {
+      const bad = new Peer({ kind: PeerKind.PODS, namespace: 'default', podLabels: {}, description: where });
+      PROBLEMS.set(bad.info, `${where} is not a cdk8s-plus workload: it has no toPodSelectorConfig() with a label selector. Fix: pass a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod, or use Peer.pods(namespace, labels).`);
+      return bad;
+    }
+    const namespace = w.metadata?.namespace ?? Chart.of(workload).namespace ?? 'default';
     const peer = Peer.pods(namespace, { ...selector.matchLabels }, options);
+    FOREIGN.set(peer.info, workload);
     if (selector.matchExpressions?.length) {
       PROBLEMS.set(peer.info, `${where} selects pods with label expressions, which this library does not translate. Fix: select the pods by labels with Peer.pods(namespace, labels).`);
     }

@@ -17,10 +17,20 @@ export type ManifestSource = Chart | { readonly charts: readonly Chart[] } | rea
 export interface NamedWorkload {
   readonly name: string;
   readonly namespace?: string;
-  readonly deployment: unknown;
+  /** The workload's object: one of these, as the library's workload kinds name it. */
+  readonly deployment?: unknown;
+  readonly statefulSet?: unknown;
+  readonly daemonSet?: unknown;
+  readonly job?: unknown;
+  readonly cronJob?: unknown;
 }
 
-/** An Endpoint, or a SecureApp standing for its Deployment's pods. */
+// The member that holds each kind's object on the library's workloads.
+const WORKLOAD_MEMBERS: ReadonlyArray<readonly [keyof NamedWorkload, string]> = [
+  ['deployment', 'Deployment'], ['statefulSet', 'StatefulSet'], ['daemonSet', 'DaemonSet'], ['job', 'Job'], ['cronJob', 'CronJob'],
+];
+
+/** An Endpoint, or a workload of this library standing for its pods. */
 export type EndpointLike = Endpoint | NamedWorkload;
 
 export interface TrafficOptions {
@@ -70,14 +80,15 @@ function describeValue(x: unknown): string {
 }
 
 /**
- * An Endpoint for a SecureApp-like workload: its Deployment in its namespace, or else in
+ * An Endpoint for a workload of this library: its Deployment (StatefulSet, DaemonSet, Job, CronJob) in its namespace, or else in
  * `defaultNamespace`, where the model puts namespace-less manifests too.
  */
 export function toEndpoint(e: EndpointLike, defaultNamespace: string = 'default'): Endpoint {
   if (e instanceof Endpoint) return e;
-  if (e && typeof (e as NamedWorkload).name === 'string' && (e as NamedWorkload).deployment !== undefined) {
+  if (e && typeof (e as NamedWorkload).name === 'string') {
     const w = e as NamedWorkload;
-    return Endpoint.workload(w.namespace ?? defaultNamespace, w.name, 'Deployment');
+    const kind = WORKLOAD_MEMBERS.find(([member]) => w[member] !== undefined)?.[1];
+    if (kind) return Endpoint.workload(w.namespace ?? defaultNamespace, w.name, kind);
   }
   throw new TypeError(`expected an Endpoint (Endpoint.workload(...), Endpoint.pods(...), Endpoint.ip(...)) or a SecureApp, got ${describeValue(e)}.`);
 }

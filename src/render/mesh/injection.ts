@@ -23,26 +23,42 @@ const INIT_WITHOUT_CNI_SECURITY_CONTEXT = {
   runAsUser: 0,
 };
 
-/**
- * The pod as the API server sees it after Istio's webhook has injected its containers: that is
- * what Pod Security Admission judges, so the synth-time check must judge it too. Ambient mode
- * injects nothing.
- */
+function proxy(native: boolean): object {
+  return { name: 'istio-proxy', image: 'istio/proxyv2', ...(native ? { restartPolicy: 'Always' } : {}), securityContext: PROXY_SECURITY_CONTEXT };
+}
+
 /** A pod template, as far as injection reads it. */
 export interface InjectablePod {
   readonly spec: { readonly initContainers?: readonly object[]; readonly containers: readonly object[] };
 }
 
+/**
+ * Pod annotation that makes Istio inject its proxy as a native sidecar (an init container with
+ * `restartPolicy: Always`, Kubernetes 1.29+) whatever istiod's ENABLE_NATIVE_SIDECARS says: the
+ * kubelet then stops the proxy when the app container exits, so a Job's pod completes.
+ */
+export const NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
+
+/**
+ * The pod as the API server sees it after Istio's webhook has injected its containers: that is
+ * what Pod Security Admission judges, so the synth-time check must judge it too. Ambient mode
+ * injects nothing.
+ */
 export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, mesh: Mesh | undefined, target: TargetVersions): T {
   if (!mesh || mesh.mode !== MeshMode.SIDECAR) return podTemplate;
+  // Istio 1.27+ on Kubernetes 1.29+ injects a native sidecar by default; the annotation forces it.
+  const native = istioInjectsNativeSidecar(target)
+    || (podTemplate as { metadata?: { annotations?: { [k: string]: string } } }).metadata?.annotations?.[NATIVE_SIDECAR_ANNOTATION] === 'true';
   const init = mesh.istioCni
     ? { name: 'istio-validation', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT }
     : { name: ISTIO_INIT, image: 'istio/proxyv2', securityContext: INIT_WITHOUT_CNI_SECURITY_CONTEXT };
-  const proxy = { name: 'istio-proxy', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT };
   const spec = podTemplate.spec;
-  // A native sidecar is an init container that keeps running; Istio puts it (after its own init
-  // container) ahead of the pod's init containers, so those already have the mesh.
-  return istioInjectsNativeSidecar(target)
-    ? { ...podTemplate, spec: { ...spec, initContainers: [init, { ...proxy, restartPolicy: 'Always' }, ...(spec.initContainers ?? [])] } }
-    : { ...podTemplate, spec: { ...spec, initContainers: [...(spec.initContainers ?? []), init], containers: [...spec.containers, proxy] } };
+  return {
+    ...podTemplate,
+    spec: {
+      ...spec,
+      initContainers: [...(spec.initContainers ?? []), init, ...(native ? [proxy(true)] : [])],
+      containers: native ? spec.containers : [...spec.containers, proxy(false)],
+    },
+  };
 }

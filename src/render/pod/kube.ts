@@ -99,6 +99,7 @@ export interface KubePodSecurity {
 }
 
 export interface KubePodSpec extends KubePodSecurity, KubeScheduling {
+  readonly restartPolicy?: string;
   readonly serviceAccountName: string;
   readonly automountServiceAccountToken: boolean;
   readonly enableServiceLinks: false;

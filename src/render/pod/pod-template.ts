@@ -5,7 +5,7 @@ import type { Scheduling } from './scheduling';
 import type { PodSecurity } from './security';
 import type { PodVolumes } from './volumes';
 
-/** The parts of a pod template, for every workload kind (Deployment today; the kind renders the rest). */
+/** The parts of a pod template, for every workload kind (each kind wraps it in its own object). */
 export interface PodTemplateOptions {
   /** Labels of every pod (the selector's labels among them). */
   readonly labels: KubeLabels;
@@ -23,6 +23,8 @@ export interface PodTemplateOptions {
   readonly replicated: boolean;
   /** The AppArmor profile as the target takes it (field or annotations), if one is set. */
   readonly appArmor?: AppArmorRendering;
+  /** The pods' restartPolicy (Jobs: Never or OnFailure); unset means Always. */
+  readonly restartPolicy?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export class PodTemplate {
     return {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
+        restartPolicy: this.o.restartPolicy,
         serviceAccountName: this.o.serviceAccountName,
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.

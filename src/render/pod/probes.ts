@@ -2,9 +2,9 @@ import { LIVENESS_PROBE_DEFAULTS, READINESS_PROBE_DEFAULTS } from '../../core/de
 import { Probe } from '../../model/probe';
 import type { KubeProbe } from './kube';
 
-/** The readiness probe: the user's, else a TCP check of the main port; none on a port-less worker. */
-function readinessOrDefault(p: Probe | undefined, mainPort: number | undefined): Probe | undefined {
-  return p ?? (mainPort !== undefined ? Probe.tcpSocket() : undefined);
+/** The readiness probe: the user's, else (for kinds with default probes) a TCP check of the main port. */
+function readinessOrDefault(p: Probe | undefined, mainPort: number | undefined, defaults: boolean): Probe | undefined {
+  return p ?? (defaults && mainPort !== undefined ? Probe.tcpSocket() : undefined);
 }
 
 // No default liveness probe. The only probe that fits any image is TCP on its port, and that
@@ -16,11 +16,17 @@ function readinessOrDefault(p: Probe | undefined, mainPort: number | undefined):
 
 /** The readiness and liveness probes of the app container. */
 export class ContainerProbes {
-  public static of(readiness: Probe | undefined, liveness: Probe | undefined, mainPort: number | undefined): ContainerProbes {
-    return new ContainerProbes(readiness, liveness, mainPort);
+  /** `defaults: false` for pods that run to completion: no probe unless one is given. */
+  public static of(readiness: Probe | undefined, liveness: Probe | undefined, mainPort: number | undefined, defaults = true): ContainerProbes {
+    return new ContainerProbes(readiness, liveness, mainPort, defaults);
   }
 
-  private constructor(private readonly readiness: Probe | undefined, private readonly liveness: Probe | undefined, private readonly mainPort: number | undefined) {}
+  private constructor(
+    private readonly readiness: Probe | undefined,
+    private readonly liveness: Probe | undefined,
+    private readonly mainPort: number | undefined,
+    private readonly defaults: boolean,
+  ) {}
 
   /** Problems of the probes given, judged against the container's ports. */
   public problems(portNumbers: number[]): string[] {
@@ -29,14 +35,14 @@ export class ContainerProbes {
 
   /** The ports the kubelet probes, so the network layer admits exactly those. */
   public probedPorts(): number[] {
-    const ports = [readinessOrDefault(this.readiness, this.mainPort), this.liveness].map((p) => p?.targetPort(this.mainPort));
+    const ports = [readinessOrDefault(this.readiness, this.mainPort, this.defaults), this.liveness].map((p) => p?.targetPort(this.mainPort));
     return [...new Set(ports.filter((port): port is number => port !== undefined))];
   }
 
   /** @internal */
   public _toKube(): { readinessProbe?: KubeProbe; livenessProbe?: KubeProbe } {
     return {
-      readinessProbe: readinessOrDefault(this.readiness, this.mainPort)?.render(this.mainPort, READINESS_PROBE_DEFAULTS),
+      readinessProbe: readinessOrDefault(this.readiness, this.mainPort, this.defaults)?.render(this.mainPort, READINESS_PROBE_DEFAULTS),
       livenessProbe: this.liveness?.render(this.mainPort, LIVENESS_PROBE_DEFAULTS),
     };
   }

@@ -54,15 +54,18 @@ export interface PodParts {
   readonly container: AppContainer;
 }
 
-/** Builds the parts from the props. Never throws for bad input: each part reports its problems. */
-export function podParts(props: PodProps): PodParts {
+/**
+ * Builds the parts from the props; `defaultProbes: false` (Jobs) leaves probes off unless given.
+ * Never throws for bad input: each part reports its problems.
+ */
+export function podParts(props: PodProps, defaultProbes = true): PodParts {
   // The parts render at synth: a props array the caller changes later must not change them.
   const p = plainCopy(props);
   const ports = WorkloadPorts.of(p, p.ports);
   const resources = ContainerResources.of(p.resources);
   const security = PodSecurity.of(p.securityContext, p.relax, p.hostUsers);
   const volumes = PodVolumes.of(p.writableDirs, p.files);
-  const probes = ContainerProbes.of(p.readiness, p.liveness, ports.mainPort);
+  const probes = ContainerProbes.of(p.readiness, p.liveness, ports.mainPort, defaultProbes);
   const scheduling = Scheduling.of(p);
   const container = new AppContainer({ image: p.image, command: p.command, args: p.args, env: p.env, ports, resources, probes, security, volumes });
   return { ports, resources, security, volumes, probes, scheduling, container };
