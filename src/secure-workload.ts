@@ -7,6 +7,7 @@ import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
 import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
 import { checkIdentities } from './identity';
+import { POD_PROPS_FIELDS, propsShapeProblems, SECURE_APP_FIELDS } from './model/pod-schema';
 import { openForeignSides } from './foreign-peers';
 import { AuthorizationPolicy } from './imports/security.istio.io';
 import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
@@ -354,6 +355,9 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   /** Checks and defaults the props into the pod's typed parts: every problem, or the spec when there is none. */
   private static normalize(id: string, props: SecurePodProps, placement: Placement, kind: WorkloadKindSpec, target: TargetVersions | undefined) {
     const p = props ?? ({} as SecurePodProps);
+    // Types first: the checks below read the props as their declared types.
+    const shape = propsShapeProblems(p, { ...POD_PROPS_FIELDS, ...SECURE_APP_FIELDS });
+    if (shape.length > 0) return { problems: shape, spec: undefined };
     const parts = podParts(p, kind.defaultProbes);
     const meshed = placement.mesh !== undefined && p.mesh !== false;
     const portNumbers = parts.ports.ports.map((q) => q.port);

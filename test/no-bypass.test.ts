@@ -330,3 +330,27 @@ describe('class 6 (part): the thrown class', () => {
     expect((thrown as Error).name).toBe('SecureConfigError');
   });
 });
+
+describe('class 6 (part): props are checked at the JavaScript boundary', () => {
+  const attempt = (props: any) => () => new SecureApp(newChart().chart, 'web', props);
+  test.each([
+    ['a number for a string', { image: 42, port: 8080 }, '[test/web] image must be a string, got number 42. Fix: pass text'],
+    ['null in an array', { image: IMAGE, ports: [null] }, '[test/web] ports[0] is null. Fix: remove the entry, or give a value.'],
+    ['null in args', { image: IMAGE, args: ['a', null] }, '[test/web] args[1] is null.'],
+    ['a plain object for a value class', { image: IMAGE, env: { A: { value: 'x' } } },
+      '[test/web] env["A"] must be an EnvValue, got a plain object. Fix: make it with EnvValue.fromValue(), fromSecret(), fromConfigMap() or fromFieldPath().'],
+    ['a plain object for a probe', { image: IMAGE, port: 8080, readiness: { httpGet: { path: '/' } } }, 'readiness must be a Probe, got a plain object. Fix: make it with Probe.httpGet()'],
+    ['replicas beyond int32', { image: IMAGE, replicas: 3e9 }, 'replicas 3000000000 is outside -2147483648 to 2147483647, the range Kubernetes stores it in.'],
+    ['a UID beyond int32', { image: IMAGE, securityContext: { runAsUser: 2 ** 31 } }, 'securityContext.runAsUser 2147483648 is outside -2147483648 to 2147483647'],
+    ['a lowercase protocol', { image: IMAGE, ports: [{ name: 'dns', port: 53, protocol: 'udp' }] }, 'ports[0].protocol must be exactly "TCP", "UDP", "SCTP", got "udp". Fix: use one of those (case matters).'],
+    ['a bad appProtocol', { image: IMAGE, port: 8080, appProtocol: 'http 2' }, 'appProtocol "http 2" is not a valid appProtocol'],
+    ['a string for a boolean', { image: IMAGE, relax: { privileged: 'false' } }, 'relax.privileged must be true or false, got "false". Fix: pass a boolean.'],
+    ['a number for a label value', { image: IMAGE, labels: { tier: 1 } }, 'labels["tier"] must be a string, got number 1.'],
+  ])('%s is refused naming the path, the value and the fix', (_name, props, message) => {
+    expect(attempt(props)).toThrow(message);
+  });
+
+  test('valid input stays valid: a domain-prefixed appProtocol, the label key "constructor"', () => {
+    expect(attempt({ image: IMAGE, port: 8080, appProtocol: 'kubernetes.io/h2c', labels: { constructor: 'x' } })).not.toThrow();
+  });
+});
