@@ -8,6 +8,11 @@ export type {
   SecurityRelaxations, Toleration, WritableDir,
 } from './model/workload-options';
 export { SecureJob, SecureCronJob } from './secure-job';
+export { SecureStatefulSet } from './secure-stateful-set';
+export { SecureDaemonSet } from './secure-daemon-set';
+export type { SecureDaemonSetProps } from './secure-daemon-set';
+export { ClaimRetention, PersistentAccessMode, PodManagementPolicy } from './model/stateful-options';
+export type { PersistentDir, SecureStatefulSetProps } from './model/stateful-options';
 export { ConcurrencyPolicy, JobRestartPolicy, PodFailureAction } from './model/job-options';
 export type { PodFailurePolicyRule, SecureCronJobProps, SecureJobProps } from './model/job-options';
 export type { SecurePodProps } from './model/pod-props';

@@ -25,7 +25,7 @@ import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh
 import { TargetVersions, userNamespaceProblem } from './model/target';
 import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
-import type { KubePodTemplate } from './render/pod/kube';
+import type { KubePodTemplate, KubeVolumeMount } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
@@ -43,6 +43,8 @@ export interface WorkloadKindSpec {
   readonly problems: (parts: PodParts) => { readonly afterPorts: Array<string | undefined>; readonly last: Array<string | undefined> };
   /** Where the kind's object holds the pod template (`spec.template`, a CronJob's `spec.jobTemplate.spec.template`). */
   readonly podOf?: (json: any) => any;
+  /** Mounts of volumes the kind adds (a StatefulSet's claims); with them, fsGroup is changed only on a root mismatch. */
+  readonly persistentMounts?: readonly KubeVolumeMount[];
   /** Whether more than one pod runs at a time (spread over nodes and zones). */
   readonly replicated: (props: SecurePodProps) => boolean;
   /** The pods' restartPolicy, when not the default Always (Jobs). */
@@ -154,6 +156,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       replicated: kind.replicated(props),
       restartPolicy: kind.restartPolicy,
       appArmor: spec.appArmor,
+      persistentMounts: kind.persistentMounts,
     });
     this.placement.members?.push(this);
     this._intents = new WorkloadIntents({

@@ -354,3 +354,15 @@ describe('class 6 (part): props are checked at the JavaScript boundary', () => {
     expect(attempt({ image: IMAGE, port: 8080, appProtocol: 'kubernetes.io/h2c', labels: { constructor: 'x' } })).not.toThrow();
   });
 });
+
+describe('class 6 (part): image references by their grammar', () => {
+  const attempt = (image: string) => () => new SecureApp(newChart().chart, 'web', { image, port: 8080 });
+  test('an image that breaks the reference grammar is named as that, not as "no tag"', () => {
+    expect(attempt('api;2.0.0')).toThrow('[test/web] image "api;2.0.0" breaks the image reference grammar: "api;2.0.0" is not a valid path component. Fix: write [registry-host[:port]/]path[:tag|@digest]');
+    expect(attempt('ghcr.io/Acme/web:1.0')).toThrow('"Acme" is not a valid path component');
+  });
+  test('an uppercase registry host stays valid', () => {
+    expect(attempt('GHCR.IO/acme/web:1.4.2')).not.toThrow();
+    expect(attempt('registry.example.com:5000/acme/web:1.4.2')).not.toThrow();
+  });
+});

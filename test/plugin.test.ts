@@ -411,7 +411,8 @@ describe('image-tag', () => {
     // Only sha256 digests pin, as SecureApp requires: anything else is no digest at all.
     [`nginx@sha512:${'c'.repeat(128)}`, 'has a malformed digest'],
     [`nginx@sha256:${'D'.repeat(64)}`, 'has a malformed digest'],
-    ['Nginx:1.27.0', 'is not a valid image reference'],
+    ['Nginx:1.27.0', 'breaks the image reference grammar: "Nginx" is not a valid path component'],
+    ['api;2.0.0', 'breaks the image reference grammar: "api;2.0.0" is not a valid path component'],
   ])('%s fails: %s', (image, problem) => {
     const r = checkImageTagRule([withImage(image)]);
     expect(r.findings.map((f) => [f.field, f.message])).toEqual([['spec.template.spec.containers[app].image', expect.stringContaining(problem)]]);

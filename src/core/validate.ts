@@ -116,6 +116,20 @@ export function checkImage(what: string, image: string | undefined): string | un
   return p && `${what} ${p.problem}. Fix: ${p.fix}.`;
 }
 
+// The distribution/reference grammar: a registry host (may be uppercase) only when the first
+// component looks like one, then lowercase path components.
+const REGISTRY_HOST = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+function referenceGrammarProblem(name: string): string | undefined {
+  const parts = name.split('/');
+  const first = parts[0];
+  const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
+  if (hasHost && !REGISTRY_HOST.test(first)) return `"${first}" is not a registry host`;
+  const bad = (hasHost ? parts.slice(1) : parts).find((c) => !PATH_COMPONENT.test(c));
+  return bad === undefined ? undefined : `"${bad}" is not a valid path component`;
+}
+
 /**
  * Why an image reference is not pinned or not valid, as the problem (to follow the name of the
  * field, e.g. `image`) and its fix; undefined when it is pinned. The one judgement used by
@@ -126,8 +140,12 @@ export function imageProblem(image: string | undefined): { problem: string; fix:
     return { problem: 'is missing', fix: 'set `image` to a pinned reference such as "ghcr.io/acme/web:1.4.2" or "ghcr.io/acme/web@sha256:<digest>"' };
   }
   const repoPart = image.split('@')[0].replace(/:[^/]*$/, '');
-  if (/\s/.test(image) || repoPart !== repoPart.toLowerCase() || repoPart === '') {
+  if (/\s/.test(image) || repoPart === '') {
     return { problem: `"${image}" is not a valid image reference`, fix: 'use a lowercase repository name without spaces, e.g. "ghcr.io/acme/web:1.4.2"' };
+  }
+  const broken = referenceGrammarProblem(repoPart);
+  if (broken) {
+    return { problem: `"${image}" breaks the image reference grammar: ${broken}`, fix: 'write [registry-host[:port]/]path[:tag|@digest], with lowercase letters, digits and single separators (".", "_", "__", "-") in each path component, e.g. "ghcr.io/acme/web:1.4.2"' };
   }
   if (/@sha256:[a-f0-9]{64}$/.test(image)) return undefined;
   if (image.includes('@')) {

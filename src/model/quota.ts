@@ -12,11 +12,22 @@ export interface ResourceFootprint {
   readonly perPod: { [quotaKey: string]: string };
   /** Service types the workload creates. */
   readonly serviceTypes: string[];
+  /**
+   * What the workload claims once, not per pod (its PersistentVolumeClaims), by quota key
+   * (`requests.storage`, `persistentvolumeclaims`, per StorageClass), as quantities.
+   * @default - none
+   */
+  readonly claims?: { [quotaKey: string]: string };
+  /**
+   * How `claims` was counted, for messages.
+   * @default - none
+   */
+  readonly claimsExplained?: string;
 }
 
 function format(key: string, n: number): string {
   if (key.endsWith('cpu')) return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
-  if (key === 'pods' || key.startsWith('services.')) return String(n);
+  if (key === 'pods' || key.startsWith('services.') || key.endsWith('persistentvolumeclaims')) return String(n);
   return n % 2 ** 30 === 0 ? `${n / 2 ** 30}Gi` : `${Math.round((n / 2 ** 20) * 100) / 100}Mi`;
 }
 
@@ -42,6 +53,9 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
         // A LoadBalancer Service also allocates node ports.
         need = w.serviceTypes.filter((t) => t === type || (type === 'NodePort' && t === 'LoadBalancer')).length;
         explain = `${w.path}: ${need} ${type} Service`;
+      } else if (w.claims?.[key] !== undefined) {
+        need = parseQuantity(w.claims[key]) ?? 0;
+        explain = `${w.path}: ${w.claimsExplained ?? format(key, need)}`;
       } else {
         const per = w.perPod[key] !== undefined ? parseQuantity(w.perPod[key]) ?? 0 : 0;
         need = per * w.maxPods;

@@ -24,6 +24,7 @@ export interface KubePodSecurityContext {
   readonly runAsUser: number;
   readonly runAsGroup: number;
   readonly fsGroup: number;
+  readonly fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
   readonly seccompProfile: { readonly type: 'RuntimeDefault' | 'Unconfined' };
   readonly appArmorProfile?: { readonly type: 'RuntimeDefault' | 'Localhost'; readonly localhostProfile?: string };
 }

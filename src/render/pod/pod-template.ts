@@ -1,6 +1,6 @@
 import type { AppArmorRendering } from '../../model/apparmor';
 import type { AppContainer } from './container';
-import type { KubeLabels, KubePodTemplate } from './kube';
+import type { KubeLabels, KubePodTemplate, KubeVolumeMount } from './kube';
 import type { Scheduling } from './scheduling';
 import type { PodSecurity } from './security';
 import type { PodVolumes } from './volumes';
@@ -25,6 +25,8 @@ export interface PodTemplateOptions {
   readonly appArmor?: AppArmorRendering;
   /** The pods' restartPolicy (Jobs: Never or OnFailure); unset means Always. */
   readonly restartPolicy?: string;
+  /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates). */
+  readonly persistentMounts?: readonly KubeVolumeMount[];
 }
 
 /**
@@ -43,7 +45,15 @@ export class PodTemplate {
   public _toKube(): KubePodTemplate {
     const { labels, security, appArmor } = this.o;
     const annotations = appArmor?.annotations ? { ...this.o.annotations, ...appArmor.annotations } : this.o.annotations;
-    const podSecurity = security._toPodKube();
+    const pod = security._toPodKube();
+    const container = this.o.container._toKube();
+    // A large volume is chowned to fsGroup only when its root does not match already, not at every start.
+    const mounts = this.o.persistentMounts?.length ? this.o.persistentMounts : undefined;
+    const securityContext = {
+      ...pod.securityContext,
+      ...(mounts ? { fsGroupChangePolicy: 'OnRootMismatch' as const } : {}),
+      ...(appArmor?.field ? { appArmorProfile: appArmor.field } : {}),
+    };
     return {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
@@ -52,9 +62,9 @@ export class PodTemplate {
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.
         enableServiceLinks: false,
-        ...podSecurity,
-        ...(appArmor?.field ? { securityContext: { ...podSecurity.securityContext, appArmorProfile: appArmor.field } } : {}),
-        containers: [this.o.container._toKube()],
+        ...pod,
+        securityContext,
+        containers: [mounts ? { ...container, volumeMounts: [...container.volumeMounts, ...mounts] } : container],
         volumes: this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
       },

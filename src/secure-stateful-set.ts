@@ -1,0 +1,184 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkQuantity, parseQuantity } from './core/validate';
+import { protocolFromName } from './model/mesh';
+import type { IWorkload } from './model/peer';
+import type { IPlacedWorkload } from './model/placement';
+import { ResourceFootprint } from './model/quota';
+import {
+  ClaimRetention, PersistentAccessMode, PersistentDir, PodManagementPolicy, SecureStatefulSetProps,
+} from './model/stateful-options';
+import { ServiceType } from './model/workload-options';
+import type { KubeVolumeMount } from './render/pod/kube';
+import { SecureWorkload, WorkloadKindSpec } from './secure-workload';
+
+const DEFAULT_STATEFUL_REPLICAS = 1;
+
+/** The claim template name of each persistent dir: its own, else data, data-2, … */
+function claimNames(dirs: readonly PersistentDir[]): string[] {
+  return dirs.map((d, i) => d.name ?? (i === 0 ? 'data' : `data-${i + 1}`));
+}
+
+function statefulSetProblems(p: SecureStatefulSetProps, mountPaths: readonly string[]): Array<string | undefined> {
+  const out: Array<string | undefined> = [];
+  if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 0)) {
+    out.push(`replicas ${p.replicas} must be a whole number >= 0. Fix: set replicas to 1 (the default) or more.`);
+  }
+  if (p.partition !== undefined && (!Number.isInteger(p.partition) || p.partition < 0)) {
+    out.push(`partition ${p.partition} must be a whole number >= 0. Fix: set the lowest ordinal a rolling update replaces, e.g. 0 (all pods).`);
+  }
+  if (p.podManagementPolicy !== undefined && !Object.values(PodManagementPolicy).includes(p.podManagementPolicy)) {
+    out.push(`podManagementPolicy "${p.podManagementPolicy}" is not OrderedReady or Parallel. Fix: use PodManagementPolicy.ORDERED_READY (the default) or PodManagementPolicy.PARALLEL.`);
+  }
+  for (const [what, v] of [['claimsWhenDeleted', p.claimsWhenDeleted], ['claimsWhenScaled', p.claimsWhenScaled]] as const) {
+    if (v !== undefined && !Object.values(ClaimRetention).includes(v)) out.push(`${what} "${v}" is not Retain or Delete. Fix: use ClaimRetention.RETAIN (the default) or ClaimRetention.DELETE.`);
+  }
+  if (p.serviceType !== undefined && !Object.values(ServiceType).includes(p.serviceType)) {
+    out.push(`serviceType "${p.serviceType}" is not ClusterIP, NodePort or LoadBalancer. Fix: use ServiceType.CLUSTER_IP (the default), ServiceType.NODE_PORT or ServiceType.LOAD_BALANCER.`);
+  }
+  const dirs = p.persistentDirs ?? [];
+  const names = claimNames(dirs);
+  dirs.forEach((d, i) => {
+    const what = `persistentDirs[${i}]`;
+    if (typeof d.path !== 'string' || !d.path.startsWith('/')) out.push(`${what}.path "${d.path}" is not an absolute path. Fix: e.g. /var/lib/postgresql/data.`);
+    else if (mountPaths.includes(d.path) || dirs.findIndex((e) => e.path === d.path) !== i) out.push(`${what}.path ${d.path} is mounted twice. Fix: give each directory one volume.`);
+    out.push(checkQuantity(`${what}.size`, d.size));
+    if (d.accessMode !== undefined && !Object.values(PersistentAccessMode).includes(d.accessMode)) {
+      out.push(`${what}.accessMode "${d.accessMode}" is not an access mode. Fix: use PersistentAccessMode.READ_WRITE_ONCE (the default), READ_WRITE_ONCE_POD, READ_WRITE_MANY or READ_ONLY_MANY.`);
+    }
+    if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(names[i])) out.push(`${what}.name "${names[i]}" is not a DNS label of at most 32 characters. Fix: e.g. "data".`);
+    else if (names.indexOf(names[i]) !== i) out.push(`${what}.name "${names[i]}" is used twice. Fix: name each claim template once.`);
+  });
+  return out;
+}
+
+/** The quota keys the claims of `replicas` pods take, by storage class too. */
+function claimQuota(dirs: readonly PersistentDir[], replicas: number): { [key: string]: string } {
+  const out: { [key: string]: number } = {};
+  const add = (key: string, n: number) => { out[key] = (out[key] ?? 0) + n; };
+  for (const d of dirs) {
+    const bytes = (parseQuantity(d.size) ?? 0) * replicas;
+    add('requests.storage', bytes);
+    add('persistentvolumeclaims', replicas);
+    if (d.storageClassName) {
+      add(`${d.storageClassName}.storageclass.storage.k8s.io/requests.storage`, bytes);
+      add(`${d.storageClassName}.storageclass.storage.k8s.io/persistentvolumeclaims`, replicas);
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, String(v)]));
+}
+
+function statefulKind(p: SecureStatefulSetProps): WorkloadKindSpec {
+  const dirs = p?.persistentDirs ?? [];
+  return {
+    kind: 'SecureStatefulSet',
+    defaultProbes: true,
+    problems: (parts) => ({ afterPorts: statefulSetProblems(p ?? ({} as SecureStatefulSetProps), [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]), last: [] }),
+    replicated: () => (p.replicas ?? DEFAULT_STATEFUL_REPLICAS) >= 2,
+    persistentMounts: dirs.length ? claimNames(dirs).map((name, i): KubeVolumeMount => ({ name, mountPath: dirs[i].path })) : undefined,
+  };
+}
+
+/**
+ * A StatefulSet whose pods are hardened like a SecureApp's, with the same intents and checks:
+ * its governing headless Service (stable pod names, `<pod>.<name>-headless`), a client Service
+ * when it has ports, `persistentDirs` as volumeClaimTemplates (kept when the StatefulSet is
+ * deleted or scaled down unless asked otherwise), `fsGroupChangePolicy: OnRootMismatch` so a
+ * large volume is not re-chowned at every start, partitioned rolling updates, and a
+ * PodDisruptionBudget only when replicated. One replica by default: a database that is not a
+ * cluster must not run twice on one volume.
+ */
+export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPlacedWorkload {
+  /** The StatefulSet. */
+  public readonly statefulSet: ApiObject;
+  /** The governing headless Service (`<name>-headless`). */
+  public readonly headlessService: ApiObject;
+  /** The client Service, when the workload has ports. */
+  public readonly service?: ApiObject;
+  /** The PodDisruptionBudget, when replicated. */
+  public readonly podDisruptionBudget?: ApiObject;
+  private readonly replicas: number;
+  private readonly claims: { [key: string]: string };
+  private readonly claimsExplained: string;
+  private readonly serviceType?: ServiceType;
+
+  constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
+    super(scope, id, props, statefulKind(props));
+    const dirs = props.persistentDirs ?? [];
+    const names = claimNames(dirs);
+    this.replicas = props.replicas ?? DEFAULT_STATEFUL_REPLICAS;
+    this.claims = claimQuota(dirs, this.replicas);
+    this.claimsExplained = `${this.replicas} ${this.replicas === 1 ? 'pod' : 'pods'} × (${dirs.map((d, i) => `${names[i]} ${d.size}${d.storageClassName ? ` of ${d.storageClassName}` : ''}`).join(', ')})`;
+    const metadata = this._metadata;
+    const servicePorts = this._parts.ports.servicePorts;
+    const ports = this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name, sp.protocol) })) : servicePorts;
+    this.serviceType = servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
+    const headlessName = `${this.name}-headless`;
+    this.headlessService = new ApiObject(this, 'HeadlessService', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { ...metadata, name: headlessName },
+      spec: {
+        clusterIP: 'None',
+        selector: this.selector,
+        // Peers of a clustered database find each other before they are ready.
+        publishNotReadyAddresses: true,
+        ports: ports.length ? ports : undefined,
+      },
+    });
+    this.statefulSet = new ApiObject(this, 'StatefulSet', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata,
+      spec: {
+        replicas: this.replicas,
+        serviceName: headlessName,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selector },
+        podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: props.partition ?? 0 } },
+        persistentVolumeClaimRetentionPolicy: dirs.length ? {
+          whenDeleted: props.claimsWhenDeleted ?? ClaimRetention.RETAIN,
+          whenScaled: props.claimsWhenScaled ?? ClaimRetention.RETAIN,
+        } : undefined,
+        template: Lazy.any({ produce: () => this._renderPodTemplate() }),
+        volumeClaimTemplates: dirs.length ? dirs.map((d, i) => ({
+          metadata: { name: names[i], labels: { ...this.labels } },
+          spec: {
+            accessModes: [d.accessMode ?? PersistentAccessMode.READ_WRITE_ONCE],
+            storageClassName: d.storageClassName,
+            resources: { requests: { storage: d.size } },
+          },
+        })) : undefined,
+      },
+    });
+    this.node.defaultChild = this.statefulSet;
+    if (servicePorts.length > 0) {
+      this.service = new ApiObject(this, 'Service', {
+        apiVersion: 'v1', kind: 'Service', metadata, spec: { type: this.serviceType, selector: this.selector, ports },
+      });
+    }
+    if (this.replicas >= 2) {
+      this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata,
+        spec: { maxUnavailable: 1, selector: { matchLabels: this.selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      });
+    }
+    this._addPolicies();
+  }
+
+  public footprint(): ResourceFootprint {
+    // A StatefulSet replaces its pods one by one, with no surge pod.
+    return {
+      path: this.path,
+      maxPods: this.replicas,
+      podsExplained: `${this.replicas} ${this.replicas === 1 ? 'pod' : 'pods'} (replicas, no surge)`,
+      perPod: this._perPodQuota(),
+      serviceTypes: this.serviceType ? [this.serviceType] : [],
+      claims: this.claims,
+      claimsExplained: this.claimsExplained,
+    };
+  }
+}
