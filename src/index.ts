@@ -27,8 +27,14 @@ export { SecureConfigError } from './core/errors';
 
 // Intents and the values they take
 export { Peer, PeerKind, Protocol } from './model/peer';
-export type { IPeer, IWorkload, PeerInfo, PeerMeshOptions, WorkloadPort } from './model/peer';
+export type { HttpMatch, IPeer, IWorkload, KubeApiServerOptions, PeerInfo, PeerMeshOptions, WorkloadPort } from './model/peer';
 export type { Connection, ConnectionOptions } from './model/connection';
+export { Gateway, IngressController, ListenerProtocol } from './model/gateway';
+export type {
+  CertificateOptions, EntryInfo, ExposeOptions, GatewayAttributes, GatewayListener, IEntryPoint, IngressControllerAttributes,
+} from './model/gateway';
+export { Cni, HostProtocol } from './model/hosts';
+export type { AllowToHostOptions } from './model/hosts';
 export type { ResourceRange } from './model/resources';
 export { PodSecurityLevel, TARGET_KUBERNETES_VERSION } from './model/placement';
 export type { ContainerLimits, IPlacedWorkload, Placement } from './model/placement';
@@ -56,7 +62,7 @@ export { checkPodSecurity, LATEST_POD_SECURITY_MINOR, parsePodSecurityVersion, P
 export type { PodSecurityCheckId, PodSecurityCheckInfo, PodSecurityLevelName, PodSecurityViolation } from './checks/pod-security';
 export { Endpoint, NetworkModel } from './checks/reachability';
 export type {
-  AllowedPorts, ClusterDnsLocation, ContainerPortSpec, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions,
+  AllowedPorts, ClusterDnsLocation, ContainerPortSpec, FlowVerdict, HostReach, IsolationInfo, MatrixEntry, NetworkModelOptions,
   PortRange, WorkloadPortSummary, WorkloadSummary,
 } from './checks/reachability';
 export {

@@ -14,6 +14,8 @@ import { Connection, ConnectionOptions, resolveConnection } from './model/connec
 import { meshHoles } from './model/holes';
 import { ipBlockMetadataProblem } from './model/ip-blocks';
 import { WorkloadIntents } from './model/intents';
+import type { ExposeOptions, IEntryPoint } from './model/gateway';
+import type { AllowToHostOptions } from './model/hosts';
 import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
@@ -29,6 +31,7 @@ import type { KubePodTemplate, KubeVolumeMount } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
+import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
@@ -187,6 +190,29 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    */
   public allowTo(peer: IPeer, options: ConnectionOptions = {}): void {
     this.connect(this, peer, options);
+  }
+
+  /**
+   * Expose this workload through an existing Gateway (or Ingress controller): an HTTPRoute (or
+   * Ingress) for `hostnames` (plus a ReferenceGrant when the route is in another namespace than
+   * the workload), ingress from the gateway's pods only, on the container port, and, when the
+   * gateway is meshed, its identity in the AuthorizationPolicy.
+   */
+  public exposeVia(gateway: IEntryPoint, options: ExposeOptions): void {
+    exposeWorkload(this.northSouth(), gateway, options);
+  }
+
+  /**
+   * Let this workload reach an external host by DNS name: a CiliumNetworkPolicy with `toFQDNs`
+   * where the cluster runs Cilium, else (in a sidecar mesh) a ServiceEntry and a REGISTRY_ONLY
+   * Sidecar. Anywhere else it is an error: a plain NetworkPolicy cannot match names (use Peer.ipBlock).
+   */
+  public allowToHost(hostname: string, options: AllowToHostOptions): void {
+    allowWorkloadToHost(this.northSouth(), hostname, options);
+  }
+
+  private northSouth(): NorthSouthWorkload {
+    return { scope: this, workload: this, intents: this._intents, labels: this.labels, servicePorts: this._parts.ports.servicePorts, mesh: this.mesh?.mode };
   }
 
   /** The connections this workload is part of, in declaration order. */

@@ -39,7 +39,8 @@ export type EndpointSpec =
   | { readonly kind: 'workload'; readonly namespace: string; readonly name: string; readonly workloadKind?: string }
   | { readonly kind: 'pods'; readonly namespace: string; readonly labels: Labels; readonly ports: readonly ResolvedPort[] }
   | { readonly kind: 'dns' }
-  | { readonly kind: 'ip'; readonly address: IpAddress };
+  | { readonly kind: 'ip'; readonly address: IpAddress }
+  | { readonly kind: 'host'; readonly hostname: string };
 
 // The ports of the stock CoreDNS deployment, so that policies naming `dns` / `dns-tcp` resolve.
 export const KUBE_DNS_PORTS: readonly ResolvedPort[] = [
@@ -98,6 +99,19 @@ export class Endpoint {
     const parsed = parseIp(address);
     if (!parsed) throw new Error(`"${address}" is not an IPv4 or IPv6 address. Fix: pass a single address such as "203.0.113.7", not a CIDR or host name.`);
     return new Endpoint(address.trim(), { kind: 'ip', address: parsed });
+  }
+
+  /**
+   * A host outside the cluster named by DNS, e.g. `api.stripe.com`: reached where a
+   * CiliumNetworkPolicy names it (toFQDNs), or where a NetworkPolicy admits the port to every
+   * address and, under a REGISTRY_ONLY Sidecar, a ServiceEntry names it.
+   */
+  static host(hostname: string): Endpoint {
+    const h = typeof hostname === 'string' ? hostname.trim().toLowerCase().replace(/\.$/, '') : '';
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(h)) {
+      throw new Error(`"${hostname}" is not a DNS hostname. Fix: pass a fully qualified name such as "api.stripe.com" (for an address use Endpoint.ip).`);
+    }
+    return new Endpoint(h, { kind: 'host', hostname: h });
   }
 
   private constructor(

@@ -26,9 +26,11 @@ import {
 import { NAMESPACE_NAME_LABEL } from '../core/constants';
 import { checkPort, ClusterDnsLocation, DEFAULT_DNS, Endpoint, KUBE_DNS_PORTS } from './reachability-endpoint';
 import type { AllowedPorts, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions, WorkloadSummary } from './reachability-results';
+import { HostReach, HostRules } from './reachability-hosts';
 
 export { Endpoint } from './reachability-endpoint';
 export type { ClusterDnsLocation, ContainerPortSpec } from './reachability-endpoint';
+export type { HostReach } from './reachability-hosts';
 export type {
   AllowedPorts, FlowVerdict, IsolationInfo, MatrixEntry, NetworkModelOptions, PortRange, WorkloadPortSummary, WorkloadSummary,
 } from './reachability-results';
@@ -48,6 +50,8 @@ interface ExternalSide {
   readonly label: string;
   /** Undefined: "some address outside the cluster", as used by the matrix. */
   readonly address?: IpAddress;
+  /** A host named by DNS (`Endpoint.host`), whose addresses no manifest knows. */
+  readonly host?: string;
 }
 
 type Side = PodSide | ExternalSide;
@@ -88,7 +92,8 @@ export class NetworkModel {
   static fromManifests(manifests: any[], options: NetworkModelOptions = {}): NetworkModel {
     const parsed = parseManifests(manifests, options.defaultNamespace ?? 'default', options.namespaceLabels ?? {});
     const dns = options.dns ?? DEFAULT_DNS;
-    return new NetworkModel(parsed.workloads, parsed.policies, parsed.namespaceLabels, parsed.warnings, { namespace: dns.namespace, podLabels: { ...dns.podLabels } });
+    const hosts = HostRules.fromManifests(manifests, options.defaultNamespace ?? 'default');
+    return new NetworkModel(parsed.workloads, parsed.policies, parsed.namespaceLabels, parsed.warnings, { namespace: dns.namespace, podLabels: { ...dns.podLabels } }, hosts);
   }
 
   private readonly records: WorkloadRecord[];
@@ -103,6 +108,7 @@ export class NetworkModel {
     private readonly problems: readonly string[],
     /** Where `Endpoint.kubeDns()` resolves to. */
     public readonly dns: ClusterDnsLocation,
+    private readonly hostRules: HostRules,
   ) {
     for (const policy of policies) {
       const list = this.policiesByNamespace.get(policy.namespace) ?? [];
@@ -146,6 +152,11 @@ export class NetworkModel {
     const reasons: string[] = [];
     let egressAllowed = true;
     let ingressAllowed = true;
+    if (dst.kind === 'external' && dst.host !== undefined) {
+      if (src.kind !== 'pod') throw new Error(`A flow to ${dst.label} must start from pods. Fix: pass a workload or Endpoint.pods(...) as the source.`);
+      const allowed = this.judgeHost(src, dst.host, flow, reasons);
+      return { allowed, egressAllowed: allowed, ingressAllowed: true, reasons };
+    }
     if (src.kind === 'pod') {
       egressAllowed = this.judge(src, 'egress', dst, dst, flow, reasons);
     } else {
@@ -157,6 +168,48 @@ export class NetworkModel {
       reasons.push(`ingress to ${dst.label}: outside the cluster, not checked`);
     }
     return { allowed: egressAllowed && ingressAllowed, egressAllowed, ingressAllowed, reasons };
+  }
+
+  /** The hosts the pods of `endpoint` may reach by name, and what allows each (Cilium toFQDNs, or a ServiceEntry under a REGISTRY_ONLY Sidecar). */
+  hostsOf(endpoint: Endpoint): HostReach[] {
+    const side = this.resolve(endpoint);
+    return side.kind === 'pod' ? this.hostRules.hostsOf(side.namespace, side.labels) : [];
+  }
+
+  /**
+   * A flow to a host by name. Cilium's toFQDNs allows it outright (its policies add to the
+   * NetworkPolicies). Otherwise a NetworkPolicy must admit the port to every address, since the
+   * host's addresses are unknown to it; then a REGISTRY_ONLY Sidecar forwards it only if a
+   * ServiceEntry puts the host in the namespace's registry.
+   */
+  private judgeHost(src: PodSide, host: string, flow: FlowPort, reasons: string[]): boolean {
+    const head = `egress from ${src.label} to ${host}`;
+    const cilium = this.hostRules.ciliumAllows(src.namespace, src.labels, host, flow.port);
+    if (cilium) {
+      reasons.push(`${head}: ${cilium} on ${flow.text}`);
+      return true;
+    }
+    const open = src.egress.length === 0
+      ? 'not isolated for Egress'
+      : src.egress.flatMap((policy) => (policy.egress ?? [])
+        .filter((rule) => (rule.anyPeer || rule.peers.some((peer) => peer.kind === 'ipBlock' && peer.cidr.prefix === 0)) && rulePorts(rule, []).has(flow.protocol, flow.port))
+        .map((rule) => `NetworkPolicy ${policy.id} ${rule.path}`))[0];
+    if (!open) {
+      reasons.push(`${head}: denied; no CiliumNetworkPolicy names it, and no NetworkPolicy rule admits every address on ${flow.text} (a NetworkPolicy cannot match a name)`);
+      return false;
+    }
+    const sidecar = this.hostRules.registryOnly(src.namespace, src.labels);
+    if (!sidecar) {
+      reasons.push(`${head}: allowed by ${open} on ${flow.text} (to any address: nothing holds it to the name)`);
+      return true;
+    }
+    const entry = this.hostRules.serviceEntry(src.namespace, host, flow.port);
+    if (!entry) {
+      reasons.push(`${head}: denied; Sidecar ${sidecar} is REGISTRY_ONLY and no ServiceEntry exported to ${src.namespace} names ${host} on ${flow.port}`);
+      return false;
+    }
+    reasons.push(`${head}: allowed by ${open} on ${flow.text}, held to the name by Sidecar ${sidecar} (REGISTRY_ONLY) and ServiceEntry ${entry}`);
+    return true;
   }
 
   /** Every port on which `from` may connect to `to`. */
@@ -262,6 +315,8 @@ export class NetworkModel {
     switch (spec.kind) {
       case 'ip':
         return { side: { kind: 'external', label: endpoint.description, address: spec.address } };
+      case 'host':
+        return { side: { kind: 'external', label: endpoint.description, host: spec.hostname } };
       case 'pods':
         return { side: this.podSide(endpoint.description, spec.namespace, spec.labels, spec.ports) };
       case 'dns':

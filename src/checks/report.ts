@@ -7,6 +7,7 @@ import { MatrixEntry, NetworkModel, NetworkModelOptions } from './reachability';
 
 export { loadManifests, manifestFiles, parseManifestYaml } from './io';
 import { Finding, RULES, RuleOptions, RuleResult, normalizeRuleOptions, runRules } from './rules';
+import { renderEdges } from './report-edges';
 
 export interface ReportOptions extends RuleOptions {
   /**
@@ -122,7 +123,8 @@ export interface Report {
 
 /**
  * The whole report: a compliance summary from the same rules as the validation plugin, the
- * findings with their fixes, and the connectivity matrix.
+ * findings with their fixes, the connectivity matrix, and the edges: entrances through gateways,
+ * hosts reached by name, and peers outside the manifests.
  */
 export function renderReport(manifests: readonly unknown[], options: ReportOptions = {}): string {
   return buildReport(manifests, options).markdown;
@@ -147,6 +149,7 @@ export function buildReport(manifests: readonly unknown[], options: ReportOption
     '',
     ...renderCompliance(results, disabled),
     ...renderConnectivity(model),
+    ...renderEdges(manifests, model),
   ];
   return { markdown: lines.join('\n').replace(/\n+$/, '\n'), passes: failing.length === 0 };
 }

@@ -1,5 +1,5 @@
 import { MeshMode } from './mesh';
-import { Connection, ConnectionOptions, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
+import { Connection, ConnectionOptions, HttpMatch, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
 import { checkPortNumber } from '../core/validate';
 import { ipBlockInputProblem } from './ip-blocks';
 
@@ -18,7 +18,29 @@ function samePeer(a: PeerInfo, b: PeerInfo): boolean {
  * rather than keyed: a stored key per connection would be kept alive by every app until synth ends.
  */
 export function sameConnection(a: Connection, b: Connection): boolean {
-  return a.port === b.port && a.protocol === b.protocol && samePeer(a.from, b.from) && samePeer(a.to, b.to);
+  return a.port === b.port && a.protocol === b.protocol && samePeer(a.from, b.from) && samePeer(a.to, b.to)
+    && JSON.stringify(a.http ?? null) === JSON.stringify(b.http ?? null);
+}
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'];
+
+/**
+ * Why an HTTP-level intent cannot be enforced, if it cannot: only the destination's sidecar
+ * sees requests. NetworkPolicy works at layer 4, and in ambient mode layer 7 is a waypoint's job.
+ */
+function httpProblem(from: PeerInfo, to: PeerInfo, http: HttpMatch): string | undefined {
+  const what = `the HTTP intent from ${from.description} to ${to.description}`;
+  const methods = http.methods ?? [];
+  const paths = http.paths ?? [];
+  if (methods.length === 0 && paths.length === 0) return `${what} names no methods and no paths. Fix: pass { http: { methods: ['GET'], paths: ['/api/*'] } }, or drop http to admit any traffic on the port.`;
+  const badMethod = methods.find((m) => !HTTP_METHODS.includes(m));
+  if (badMethod !== undefined) return `${what} has method "${badMethod}", which is not an HTTP method. Fix: use ${HTTP_METHODS.join(', ')} (upper case).`;
+  const badPath = paths.find((p) => !(/^\/[^\s*]*\*?$/.test(p) || /^\*[^\s*/]+$/.test(p)));
+  if (badPath !== undefined) return `${what} has path "${badPath}", which Istio cannot match. Fix: use an exact path ("/api/orders"), a prefix ending in '*' ("/api/*") or a suffix starting with '*' ("*.png").`;
+  if (!to.workload) return `${what} cannot be enforced: ${to.description} is not a workload of this library, so no AuthorizationPolicy of ours guards it. Fix: drop http, or declare the intent on the destination with allowFrom.`;
+  if (!to.mesh) return `${what} cannot be enforced: ${to.description} is not in the mesh, and NetworkPolicy works at layer 4 (addresses and ports), so it cannot tell methods or paths apart. Fix: put the app in a namespace with mesh: Mesh.sidecar(), or drop http.`;
+  if (to.mesh === MeshMode.AMBIENT) return `${what} cannot be enforced: ${to.description} is in ambient mode, where ztunnel sees only layer 4 and HTTP rules need a waypoint proxy, which this library does not deploy. Fix: use Mesh.sidecar() for this namespace, or drop http (the AuthorizationPolicy then admits the port).`;
+  return undefined;
 }
 
 /**
@@ -37,7 +59,7 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
     const bad = checkPortNumber(`port of the connection from ${from.description} to ${to.description}`, options.port);
     if (bad) return { problem: bad };
   }
-  let port = options.port;
+  let port = options.port ?? (target ? undefined : to.defaultPort);
   let protocol = options.protocol;
   if (target) {
     const exposed = target.ports.filter((p) => (port === undefined || p.port === port) && (protocol === undefined || p.protocol === protocol));
@@ -51,10 +73,15 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
     port = exposed[0].port;
     protocol = exposed[0].protocol;
   }
+  if (options.http) {
+    const bad = httpProblem(from, to, options.http);
+    if (bad) return { problem: bad };
+  }
   if (port === undefined) {
     return { problem: `a connection to ${to.description} needs a port: it is not a workload of this library, so there is no main port to default to. Fix: pass { port: <number> }.` };
   }
-  return { connection: { from, to, port, protocol: protocol ?? Protocol.TCP } };
+  const http = options.http ? { methods: options.http.methods?.length ? [...options.http.methods] : undefined, paths: options.http.paths?.length ? [...options.http.paths] : undefined } : undefined;
+  return { connection: { from, to, port, protocol: protocol ?? Protocol.TCP, http } };
 }
 
 /** Whether a connection between two workloads rides HBONE (either end ambient, both meshed). */

@@ -7,7 +7,7 @@ import { Mesh, MeshMode } from './mesh';
  */
 export type HolePeer =
   | { readonly kind: 'pods'; readonly namespace: string; readonly podLabels: { readonly [key: string]: string } }
-  | { readonly kind: 'ipBlock'; readonly cidr: string };
+  | { readonly kind: 'ipBlock'; readonly cidr: string; readonly except?: readonly string[] };
 
 /** One port of a hole, as the network renderer writes it. */
 export interface HolePort {

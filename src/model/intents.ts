@@ -1,5 +1,7 @@
 import { Connection, sameConnection } from './connection';
+import type { Exposure } from './gateway';
 import type { Holes } from './holes';
+import { HostIntent, hostHoles } from './hosts';
 import type { MtlsMode } from './mesh';
 import type { IWorkload } from './peer';
 
@@ -32,6 +34,8 @@ export interface IntentsSubject {
 export class WorkloadIntents {
   private readonly recorded: Connection[] = [];
   private readonly plainText: number[] = [];
+  private readonly exposed: Exposure[] = [];
+  private readonly named: HostIntent[] = [];
   private readonly derived = new Map<string, unknown>();
 
   constructor(private readonly subject: IntentsSubject) {}
@@ -67,9 +71,35 @@ export class WorkloadIntents {
     return this.plainText;
   }
 
-  /** The holes that are not connections. */
+  /** Where the workload is exposed to traffic from outside (routes through gateways, Ingresses). */
+  public get exposures(): readonly Exposure[] {
+    return this.exposed;
+  }
+
+  /** External hosts the workload may reach by name. */
+  public get hosts(): readonly HostIntent[] {
+    return this.named;
+  }
+
+  /** Records an exposure (its connection from the entry point's pods is recorded with `add`). */
+  public addExposure(exposure: Exposure): void {
+    this.exposed.push(exposure);
+    this.derived.clear();
+  }
+
+  /** Records an external host; false when the same host and port were already recorded. */
+  public addHost(host: HostIntent): boolean {
+    if (this.named.some((h) => h.hostname === host.hostname && h.port === host.port && h.protocol === host.protocol)) return false;
+    this.named.push(host);
+    this.derived.clear();
+    return true;
+  }
+
+  /** The holes that are not connections: the workload's own, then the egress its hosts need. */
   public holes(): Holes {
-    return this.subject.holes();
+    const own = this.subject.holes();
+    if (this.named.length === 0) return own;
+    return { ingress: own.ingress, egress: [...own.egress, ...hostHoles(this.named)] };
   }
 
   /** Whether `c` arrives at this workload. */

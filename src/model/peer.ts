@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { exceptMetadata, ipBlockProblems, metadataReached, normalizeCidr } from '../core/cidr';
-import { checkDnsLabel, checkLabels } from '../core/validate';
+import { checkDnsLabel, checkLabels, checkPortNumber } from '../core/validate';
 import { MeshMode } from './mesh';
 
 /** Network protocols a port can use. */
@@ -24,6 +24,8 @@ export enum PeerKind {
   PODS = 'pods',
   /** Addresses outside the cluster. */
   IP_BLOCK = 'ipBlock',
+  /** The proxy pods of a Gateway or Ingress controller, where traffic from outside enters. */
+  GATEWAY = 'gateway',
 }
 
 /** A container port of a workload. */
@@ -76,6 +78,11 @@ export interface PeerInfo {
    */
   readonly serviceAccountName?: string;
   /**
+   * The port a connection to this peer uses when the intent names none (the API server's).
+   * @default - none: a connection to a peer that is not a workload needs a port
+   */
+  readonly defaultPort?: number;
+  /**
    * The workload, for WORKLOAD peers: its ports and identity, and where the other side of a
    * connection is recorded.
    * @default - not a workload
@@ -105,6 +112,39 @@ export interface IWorkload extends IPeer {
   recordConnection(connection: Connection): void;
 }
 
+/** HTTP requests an intent admits (Istio AuthorizationPolicy `to.operation`). */
+export interface HttpMatch {
+  /**
+   * Methods admitted, upper case (`GET`, `POST`, …).
+   * @default - any method
+   */
+  readonly methods?: string[];
+  /**
+   * Paths admitted: exact (`/api/orders`), prefix (`/api/*`) or suffix (`*.png`).
+   * @default - any path
+   */
+  readonly paths?: string[];
+}
+
+/**
+ * Where pods reach the Kubernetes API server, as NetworkPolicy sees it. Pods dial the
+ * `kubernetes` Service (`kubernetes.default.svc`, an address in the Service CIDR, port 443), but
+ * most CNIs (Calico, Cilium, Antrea, OVN-Kubernetes, and the cloud CNIs) judge NetworkPolicy
+ * after Service translation, so the rule must name the API server's endpoints: `kubectl get
+ * endpointslices -n default -l kubernetes.io/service-name=kubernetes` gives their addresses and
+ * port (6443 on kubeadm, kind, k3s; 443 on EKS, GKE, AKS). A CNI that judges before translation
+ * needs the Service's ClusterIP instead (`kubectl get service kubernetes -n default`).
+ */
+export interface KubeApiServerOptions {
+  /** The block holding the API server endpoints (or the Service ClusterIP, see above), e.g. `172.20.0.0/28`. */
+  readonly cidr: string;
+  /**
+   * The port those addresses serve on.
+   * @default 443
+   */
+  readonly port?: number;
+}
+
 /** Options for `allowFrom` / `allowTo`. */
 export interface ConnectionOptions {
   /**
@@ -117,6 +157,13 @@ export interface ConnectionOptions {
    * @default - the protocol of the destination's port, or TCP
    */
   readonly protocol?: Protocol;
+  /**
+   * Admit only these HTTP requests. Enforced by the destination's sidecar (the AuthorizationPolicy's
+   * `to.operation`), so the destination must be a workload of this library in a sidecar mesh:
+   * NetworkPolicy works at layer 4, and ambient mode needs a waypoint proxy for layer 7.
+   * @default - any traffic on the port
+   */
+  readonly http?: HttpMatch;
 }
 
 /**
@@ -133,6 +180,11 @@ export interface Connection {
   readonly port: number;
   /** Protocol. */
   readonly protocol: Protocol;
+  /**
+   * The HTTP requests admitted.
+   * @default - any traffic on the port
+   */
+  readonly http?: HttpMatch;
 }
 
 /** How a peer outside this library takes part in the Istio mesh. */
@@ -239,6 +291,19 @@ export class Peer implements IPeer {
       ? `Peer.ipBlock "${cidr}" lies inside the cloud metadata block ${reached.map((r) => r.text).join(', ')}, which hands out node credentials. Fix: do not allow traffic to it.`
       : undefined;
     return new Peer({ kind: PeerKind.IP_BLOCK, cidr: block, except: all.length ? all : undefined, description: `ipBlock ${block}` }, inMetadata);
+  }
+
+  /**
+   * The Kubernetes API server, for operators and controllers that call it: egress to its
+   * endpoints on their port (see KubeApiServerOptions for which addresses your cluster needs).
+   */
+  public static kubeApiServer(options: KubeApiServerOptions): Peer {
+    const o = options ?? ({} as KubeApiServerOptions);
+    const block = Peer.ipBlock(String(o.cidr));
+    const info = block.toPeerInfo();
+    const port = o.port ?? 443;
+    const problem = peerProblemOf(info) ?? checkPortNumber('Peer.kubeApiServer port', port);
+    return new Peer({ ...info, description: `the Kubernetes API server (${info.cidr})`, defaultPort: port }, problem);
   }
 
   private static checkMesh(options: PeerMeshOptions): string | undefined {

@@ -3,6 +3,7 @@ import { SecureConfigError, throwIfProblems } from '../core/errors';
 import { DEFAULT_METADATA_CIDRS, parseCidr } from '../core/cidr';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/validate';
 import { DEFAULT_ISTIO_VERSION, DEFAULT_KUBERNETES_VERSION, targetVersionProblems } from './target';
+import { Cni } from './hosts';
 
 /** Facts about the cluster, set once per app. Defaults match a stock Istio and kube-prometheus-stack. */
 export interface ClusterSettingsProps {
@@ -78,6 +79,12 @@ export interface ClusterSettingsProps {
    */
   readonly monitorSelectorLabels?: { [key: string]: string };
   /**
+   * The cluster's CNI plugin. `Cni.CILIUM` lets `allowToHost` write a CiliumNetworkPolicy that
+   * allows egress by DNS name; with any other CNI a plain NetworkPolicy cannot match names.
+   * @default Cni.GENERIC
+   */
+  readonly cni?: Cni;
+  /**
    * Cloud-metadata blocks (instance metadata services that hand out node credentials). Every
    * NetworkPolicy and AuthorizationPolicy ipBlock that contains one gets it as an `except`, and a
    * peer inside one is refused.
@@ -107,6 +114,7 @@ export interface ResolvedClusterSettings {
   /** Base URL of the runbooks, if set. */ readonly runbookBaseUrl?: string;
   /** Labels Prometheus selects monitors and rules by. */ readonly monitorSelectorLabels: { [key: string]: string };
   /** Whether images must carry a digest. */ readonly requireDigest: boolean;
+  /** The cluster's CNI plugin. */ readonly cni: Cni;
   /** Cloud-metadata blocks every ipBlock excepts. */ readonly metadataCidrs: string[];
 }
 type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<ClusterSettingsProps, 'runbookBaseUrl'>;
@@ -127,6 +135,7 @@ export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze(
   runbookBaseUrl: undefined,
   monitorSelectorLabels: Object.freeze({ release: 'kube-prometheus-stack' }),
   requireDigest: false,
+  cni: Cni.GENERIC,
   metadataCidrs: DEFAULT_METADATA_CIDRS as string[],
 });
 
@@ -194,6 +203,8 @@ export class ClusterSettings {
       ...ClusterSettings.metadataProblems(p.metadataCidrs),
       p.runbookBaseUrl === undefined || /^https?:\/\/[^\s/]+\S*$/.test(p.runbookBaseUrl) ? undefined
         : `ClusterSettings runbookBaseUrl "${p.runbookBaseUrl}" is not an http(s) URL. Fix: e.g. "https://wiki.example.com/runbooks".`,
+      p.cni === undefined || Object.values(Cni).includes(p.cni) ? undefined
+        : `ClusterSettings cni "${p.cni}" is not a known CNI. Fix: use Cni.CILIUM or Cni.GENERIC (the default).`,
     ];
   }
 

@@ -40,7 +40,7 @@ declare global {
        * The subject (Chart, App or manifests) lets `from` open a connection to `to` on the port:
        * egress of `from` and ingress of `to` both allow it under the NetworkPolicies.
        */
-      toAllowTraffic(from: EndpointLike, to: EndpointLike, options: TrafficOptions): R;
+      toAllowTraffic(from: EndpointLike, to: EndpointLike, options?: TrafficOptions): R;
       /** Every pod template of the subject passes Pod Security `level` at `version` (default 'latest'). */
       toPassPodSecurity(level: PodSecurityLevelName, version?: string): R;
     }

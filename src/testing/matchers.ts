@@ -9,6 +9,7 @@ import { IConstruct } from 'constructs';
 import { Endpoint, NetworkModel, NetworkModelOptions } from '../checks/reachability';
 import { templatePrefix } from '../checks/rules';
 import { PodSecurityLevelName, checkPodSecurity, podTemplateOf } from '../checks/pod-security';
+import type { IEntryPoint } from '../model/gateway';
 
 /** What the matchers accept: a Chart, an App, or manifests (plain objects, e.g. parsed YAML). */
 export type ManifestSource = Chart | { readonly charts: readonly Chart[] } | readonly unknown[];
@@ -30,8 +31,12 @@ const WORKLOAD_MEMBERS: ReadonlyArray<readonly [keyof NamedWorkload, string]> = 
   ['deployment', 'Deployment'], ['statefulSet', 'StatefulSet'], ['daemonSet', 'DaemonSet'], ['job', 'Job'], ['cronJob', 'CronJob'],
 ];
 
-/** An Endpoint, or a workload of this library standing for its pods. */
-export type EndpointLike = Endpoint | NamedWorkload;
+/** An Endpoint, a workload of this library standing for its pods, or a Gateway / IngressController standing for its pods. */
+export type EndpointLike = Endpoint | NamedWorkload | IEntryPoint;
+
+function isEntryPoint(e: unknown): e is IEntryPoint {
+  return typeof e === 'object' && e !== null && typeof (e as IEntryPoint).toPeerInfo === 'function' && typeof (e as IEntryPoint).entry === 'object';
+}
 
 export interface TrafficOptions {
   /** Port number, or a container port name of the destination. */
@@ -85,6 +90,7 @@ function describeValue(x: unknown): string {
  */
 export function toEndpoint(e: EndpointLike, defaultNamespace: string = 'default'): Endpoint {
   if (e instanceof Endpoint) return e;
+  if (isEntryPoint(e)) return Endpoint.pods(e.entry.namespace, { ...(e.toPeerInfo().podLabels ?? {}) });
   if (e && typeof (e as NamedWorkload).name === 'string') {
     const w = e as NamedWorkload;
     const kind = WORKLOAD_MEMBERS.find(([member]) => w[member] !== undefined)?.[1];
@@ -93,14 +99,75 @@ export function toEndpoint(e: EndpointLike, defaultNamespace: string = 'default'
   throw new TypeError(`expected an Endpoint (Endpoint.workload(...), Endpoint.pods(...), Endpoint.ip(...)) or a SecureApp, got ${describeValue(e)}.`);
 }
 
-/** `expect(subject).toAllowTraffic(from, to, { port, protocol })`. */
+/**
+ * The container ports an entry point's routes send to `to`: HTTPRoutes whose parentRefs name the
+ * Gateway (Ingresses of the IngressClass), through a Service whose selector picks `to`'s pods.
+ */
+function routedPorts(manifests: any[], entry: IEntryPoint, to: NamedWorkload): { ports: Array<number | string>; routes: string[] } {
+  const e = entry.entry;
+  const ns = to.namespace ?? 'default';
+  const services = manifests.filter((m) => m?.kind === 'Service' && (m.metadata?.namespace ?? 'default') === ns);
+  const kinds = WORKLOAD_MEMBERS.filter(([member]) => to[member] !== undefined).map(([, kind]) => kind);
+  const object = manifests.find((m) => kinds.includes(m?.kind) && m.metadata?.name === to.name && (m.metadata?.namespace ?? 'default') === ns);
+  const podLabels: Record<string, string> = object?.spec?.template?.metadata?.labels ?? object?.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+  const targets = (name: string, port: number) => services
+    .filter((svc) => svc.metadata?.name === name && Object.entries(svc.spec?.selector ?? {}).every(([k, v]) => podLabels[k] === v))
+    .flatMap((svc) => (svc.spec?.ports ?? []).filter((sp: any) => sp.port === port).map((sp: any) => sp.targetPort ?? sp.port));
+  const ports: Array<number | string> = [];
+  const routes: string[] = [];
+  for (const m of manifests) {
+    const routeNs = m?.metadata?.namespace ?? 'default';
+    if (e.type === 'gateway' && m?.kind === 'HTTPRoute') {
+      const attached = (m.spec?.parentRefs ?? []).some((r: any) => (r.kind ?? 'Gateway') === 'Gateway' && r.name === e.name && (r.namespace ?? routeNs) === e.namespace
+        && (e.sectionName === undefined || r.sectionName === undefined || r.sectionName === e.sectionName));
+      if (!attached) continue;
+      for (const rule of m.spec?.rules ?? []) {
+        for (const b of rule.backendRefs ?? []) {
+          if ((b.kind ?? 'Service') !== 'Service' || (b.namespace ?? routeNs) !== ns) continue;
+          const t = targets(b.name, b.port);
+          if (t.length) routes.push(`HTTPRoute ${routeNs}/${m.metadata?.name}`);
+          ports.push(...t);
+        }
+      }
+    }
+    if (e.type === 'ingress' && m?.kind === 'Ingress' && m.spec?.ingressClassName === e.name && routeNs === ns) {
+      for (const rule of m.spec?.rules ?? []) {
+        for (const path of rule.http?.paths ?? []) {
+          const svc = path.backend?.service;
+          const t = svc ? targets(svc.name, svc.port?.number) : [];
+          if (t.length) routes.push(`Ingress ${routeNs}/${m.metadata?.name}`);
+          ports.push(...t);
+        }
+      }
+    }
+  }
+  return { ports: [...new Set(ports)], routes: [...new Set(routes)] };
+}
+
+/**
+ * `expect(subject).toAllowTraffic(from, to, { port, protocol })`. From a Gateway or
+ * IngressController to a workload the port may be left out: the flow is then whatever the
+ * entry point's routes (HTTPRoute, Ingress) send to the workload, and it passes only when a
+ * route exists and the NetworkPolicies admit the entry point's pods on its port.
+ */
 export function toAllowTraffic(
   this: MatcherContextLike | void,
   subject: ManifestSource,
   from: EndpointLike,
   to: EndpointLike,
-  options: TrafficOptions,
+  options?: TrafficOptions,
 ): MatcherResult {
+  if (isEntryPoint(from) && !(to instanceof Endpoint) && !isEntryPoint(to) && (!options || options.port === undefined)) {
+    const manifests = manifestsOf(subject);
+    const { ports, routes } = routedPorts(manifests, from, to as NamedWorkload);
+    const where = from.toPeerInfo().description;
+    if (ports.length === 0) {
+      return { pass: false, message: () => `expected traffic from ${where} to ${(to as NamedWorkload).name}, but no ${from.entry.type === 'gateway' ? 'HTTPRoute attached to it' : 'Ingress of its class'} routes to a Service of ${(to as NamedWorkload).name}.` };
+    }
+    const results = ports.map((port) => toAllowTraffic.call(this, manifests, from, to, { ...options, port }));
+    const pass = results.every((r) => r.pass);
+    return { pass, message: () => `through ${routes.join(', ')}:\n${results.map((r) => r.message()).join('\n')}` };
+  }
   if (!options || (typeof options.port !== 'number' && typeof options.port !== 'string')) {
     throw new TypeError('toAllowTraffic(from, to, { port, protocol? }): port is required, a number or a container port name.');
   }

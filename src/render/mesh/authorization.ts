@@ -15,7 +15,7 @@ export interface MeshSource {
 /** One rule of an AuthorizationPolicy. */
 export interface AuthorizationRule {
   readonly from?: ReadonlyArray<{ readonly source: MeshSource }>;
-  readonly to?: ReadonlyArray<{ readonly operation: { readonly ports: readonly string[] } }>;
+  readonly to?: ReadonlyArray<{ readonly operation: { readonly ports: readonly string[]; readonly methods?: readonly string[]; readonly paths?: readonly string[] } }>;
 }
 
 /** The spec of a workload's ALLOW AuthorizationPolicy, as written. */
@@ -41,7 +41,7 @@ export function meshSource(peer: PeerInfo, trustDomain: string): MeshSource | un
  */
 export function authorizationPolicy(self: WorkloadIntents, trustDomain: string, metadata: readonly string[] = DEFAULT_METADATA_CIDRS): { spec: AuthorizationPolicySpec; problems: string[] } {
   const problems: string[] = [];
-  const rules = new Map<string, { from?: Array<{ source: MeshSource }>; ports: string[] }>();
+  const rules = new Map<string, { from?: Array<{ source: MeshSource }>; ports: string[]; methods?: readonly string[]; paths?: readonly string[] }>();
   for (const c of self.connections) {
     if (!self.isInbound(c)) continue;
     let source = meshSource(c.from, trustDomain);
@@ -55,12 +55,16 @@ export function authorizationPolicy(self: WorkloadIntents, trustDomain: string, 
       const block = renderedIpBlock(c.from.cidr ?? '', c.from.except, metadata);
       source = { ipBlocks: [block.cidr], notIpBlocks: block.except };
     }
-    const key = JSON.stringify(source ?? null);
-    const rule = rules.get(key) ?? { from: source ? [{ source }] : undefined, ports: [] };
+    // An HTTP-level intent is its own rule: merged with another source's ports it would widen them.
+    const key = JSON.stringify([source ?? null, c.http ?? null]);
+    const rule = rules.get(key) ?? { from: source ? [{ source }] : undefined, ports: [], methods: c.http?.methods, paths: c.http?.paths };
     if (!rule.ports.includes(String(c.port))) rule.ports.push(String(c.port));
     rules.set(key, rule);
   }
-  const rendered: AuthorizationRule[] = [...rules.values()].map((r) => ({ from: r.from, to: [{ operation: { ports: r.ports } }] }));
+  const rendered: AuthorizationRule[] = [...rules.values()].map((r) => ({
+    from: r.from,
+    to: [{ operation: r.methods || r.paths ? { ports: r.ports, methods: r.methods, paths: r.paths } : { ports: r.ports } }],
+  }));
   // Mirrors the namespace's allow-same-namespace NetworkPolicy: any port, from its own pods.
   if (self.allowIntraNamespace) rendered.push({ from: [{ source: { namespaces: [self.namespace ?? 'default'] } }] });
   return {

@@ -103,18 +103,18 @@ export function workloadPolicySpec(intents: WorkloadIntents, dns: DnsLocation): 
   return {
     podSelector: { matchLabels: { ...intents.selector } },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: [...ingress.rules(), ...holes.ingress.map(holeRule)].map((r) => ({ from: r.peers, ports: r.ports })),
-    egress: [dnsEgressRule(dns), ...[...egress.rules(), ...holes.egress.map(holeRule)].map((r) => ({ to: r.peers, ports: r.ports }))],
+    ingress: [...ingress.rules(), ...holes.ingress.map((h) => holeRule(h, metadata))].map((r) => ({ from: r.peers, ports: r.ports })),
+    egress: [dnsEgressRule(dns), ...[...egress.rules(), ...holes.egress.map((h) => holeRule(h, metadata))].map((r) => ({ to: r.peers, ports: r.ports }))],
   };
 }
 
 /** A hole's peer: always by namespace, since a hole's peer never shares the workload's namespace by design. */
-function renderHolePeer(peer: HolePeer): NetworkPolicyPeer {
-  return peer.kind === 'ipBlock' ? { ipBlock: { cidr: peer.cidr } } : podsInNamespace(peer.namespace, peer.podLabels);
+function renderHolePeer(peer: HolePeer, metadata: readonly string[]): NetworkPolicyPeer {
+  return peer.kind === 'ipBlock' ? { ipBlock: renderedIpBlock(peer.cidr, peer.except, metadata) } : podsInNamespace(peer.namespace, peer.podLabels);
 }
 
-function holeRule(hole: Hole): PolicyRule {
-  return { peers: [renderHolePeer(hole.peer)], ports: hole.ports.map((p) => ({ protocol: p.protocol, port: p.port })) };
+function holeRule(hole: Hole, metadata: readonly string[]): PolicyRule {
+  return { peers: [renderHolePeer(hole.peer, metadata)], ports: hole.ports.map((p) => ({ protocol: p.protocol, port: p.port })) };
 }
 
 /** Groups ports by rendered peer so each peer appears once per direction. */
