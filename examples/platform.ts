@@ -3,11 +3,13 @@
 // denied, in both directions, on every pod; DNS goes to kube-dns only. `shop` is in the Istio
 // mesh (sidecars, with the Istio CNI plugin so pods stay Pod Security restricted) with STRICT
 // mTLS, and every app there gets an AuthorizationPolicy from the same intents. api is scraped by
-// Prometheus and alerted on.
+// Prometheus and alerted on. Every image is pinned by digest (requireDigest refuses a tag
+// alone); each app that can hang without exiting names its own liveness check.
 import { App, Chart } from 'cdk8s';
-import { IsolatedNamespace, Mesh, MonitoredService, Peer, RbacSubject, SecureApp } from '../src';
+import { ClusterSettings, IsolatedNamespace, Mesh, MonitoredService, Peer, Probe, RbacSubject, SecureApp } from '../src';
 
 export function buildPlatform(app: App): void {
+  ClusterSettings.apply(app, { requireDigest: true });
   const shopChart = new Chart(app, 'shop', { disableResourceNameHashes: true });
   const paymentsChart = new Chart(app, 'payments', { disableResourceNameHashes: true });
 
@@ -22,11 +24,18 @@ export function buildPlatform(app: App): void {
     viewers: [RbacSubject.group('shop-developers')],
   });
 
-  const web = new SecureApp(shop, 'web', { name: 'web', image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
+  const web = new SecureApp(shop, 'web', {
+    name: 'web',
+    image: 'ghcr.io/acme/web:1.4.2@sha256:9b2e4f6a8c0d1e3f5a7b9c1d3e5f7a9b0c2d4e6f8a0b1c3d5e7f9a1b2c4d6e8f',
+    port: 8080,
+    liveness: Probe.httpGet('/livez'),
+  });
   const api = new MonitoredService(shop, 'api', {
     name: 'api',
     image: 'ghcr.io/acme/api@sha256:3f1c1b7e6a0d4b5c2e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d',
+    version: '3.1.0',
     port: 9000,
+    liveness: Probe.httpGet('/livez'),
     autoscaling: { maxReplicas: 6 },
     metrics: { port: 9090 },
     alerting: {
@@ -39,9 +48,10 @@ export function buildPlatform(app: App): void {
   });
   const ledger = new SecureApp(payments, 'ledger', {
     name: 'ledger',
-    image: 'ghcr.io/acme/ledger:2.0.1',
+    image: 'ghcr.io/acme/ledger:2.0.1@sha256:5d7f9a1b3c5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a',
     port: 7000,
     appProtocol: 'grpc',
+    liveness: Probe.grpc(),
     runtimeClassName: 'gvisor',
   });
 

@@ -40,6 +40,12 @@ export { PodSecurityLevel, TARGET_KUBERNETES_VERSION } from './model/placement';
 export type { ContainerLimits, IPlacedWorkload, Placement } from './model/placement';
 export { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './model/settings';
 export type { ClusterSettingsProps, ResolvedClusterSettings } from './model/settings';
+export {
+  DEFAULT_ISTIO_VERSION, DEFAULT_KUBERNETES_VERSION, istioInjectsNativeSidecar, podSecurityVersionFor, supportsAppArmorField,
+  supportsNativeSidecars, supportsUserNamespaces,
+} from './model/target';
+export type { TargetVersions } from './model/target';
+export { AppArmorProfile } from './model/apparmor';
 export { Mesh, MeshMode, MtlsMode } from './model/mesh';
 export type { MeshOptions, ProxyResources, SidecarMeshOptions } from './model/mesh';
 export { EnvValue } from './model/env';

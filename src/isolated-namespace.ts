@@ -13,6 +13,7 @@ import { podSecurityMinor } from './checks/pod-security';
 import { PeerAuthentication } from './imports/security.istio.io';
 import { Mesh } from './model/mesh';
 import { ClusterSettings } from './model/settings';
+import { podSecurityVersionFor } from './model/target';
 
 /** Who a RoleBinding grants a role to. */
 export class RbacSubject {
@@ -87,7 +88,7 @@ export interface IsolatedNamespaceProps {
   readonly podSecurity?: PodSecurityLevel;
   /**
    * Policy version the level is enforced at, pinned so a cluster upgrade cannot start rejecting pods.
-   * @default 'v1.27' (the Kubernetes minor the library targets)
+   * @default - that of ClusterSettings' `kubernetesVersion` ('v1.35' by default)
    */
   readonly podSecurityVersion?: string;
   /**
@@ -191,13 +192,16 @@ export class IsolatedNamespace extends Construct implements IPeer {
   /** Enforced Pod Security level. */
   public readonly podSecurity: PodSecurityLevel;
   /** Version the level is enforced at. */
-  public readonly podSecurityVersion: string;
+  public get podSecurityVersion(): string {
+    return this.pinnedVersion ?? podSecurityVersionFor(ClusterSettings.of(this));
+  }
   /** The Namespace object. */
   public readonly namespaceObject: ApiObject;
   /** ResourceQuota `hard` as emitted. */
   public readonly quota: { [key: string]: string };
   /** Istio membership, if meshed. */
   public readonly mesh?: Mesh;
+  private readonly pinnedVersion?: string;
   /** Workloads placed in this namespace. */
   private readonly members: IPlacedWorkload[] = [];
 
@@ -205,7 +209,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
     const path = childPath(scope, id);
     const name = props.name ?? id;
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
-    const version = props.podSecurityVersion ?? TARGET_KUBERNETES_VERSION;
+    // Without a version of its own, the pin follows the app's target, read at synth.
+    const pinned = props.podSecurityVersion;
     const auditWarnVersion = props.auditWarnVersion ?? 'latest';
     const quota: Record<string, string> = { ...DEFAULT_QUOTA };
     if (props.allowLoadBalancers) delete quota['services.loadbalancers'];
@@ -217,14 +222,14 @@ export class IsolatedNamespace extends Construct implements IPeer {
       max: { ...DEFAULT_LIMITS.max, ...props.limitRange?.max },
     };
     const versionProblem = (what: string, v: string) => podSecurityMinor(v) !== undefined ? undefined
-      : `${what} "${v}" is not a Pod Security version. Fix: use "latest" or "v1.<minor>", e.g. "${TARGET_KUBERNETES_VERSION}".`;
+      : `${what} "${v}" is not a Pod Security version. Fix: use "latest" or "v1.<minor>", e.g. "${TARGET_KUBERNETES_VERSION}" (the version of the targeted Kubernetes minor).`;
     const levelProblem = (what: string, v: string | undefined) => v === undefined || LEVELS.includes(v) ? undefined
       : `${what} "${v}" is not a Pod Security level. Fix: use PodSecurityLevel.RESTRICTED, BASELINE or PRIVILEGED.`;
     throwIfProblems(path, [
       checkDnsLabel('namespace name', name),
       RESERVED.includes(name) ? `namespace name "${name}" is reserved by Kubernetes; isolating it would break the cluster. Fix: choose a name of your own, e.g. "${id === name ? 'team-a' : id}".` : undefined,
       levelProblem('podSecurity', level), levelProblem('auditLevel', props.auditLevel), levelProblem('warnLevel', props.warnLevel),
-      versionProblem('podSecurityVersion', version),
+      pinned === undefined ? undefined : versionProblem('podSecurityVersion', pinned),
       versionProblem('auditWarnVersion', auditWarnVersion),
       props.labels ? checkLabels('namespace label', props.labels) : undefined,
       ...reservedKeyProblems('namespace label', 'namespace label', props.labels),
@@ -242,14 +247,17 @@ export class IsolatedNamespace extends Construct implements IPeer {
     super(scope, id);
     this.name = name;
     this.podSecurity = level;
-    this.podSecurityVersion = version;
+    this.pinnedVersion = pinned;
     this.quota = quota;
 
+    const self = this;
     const placement: Placement = {
       namespace: name,
       podSecurityLevel: level,
       // Pods must pass the pinned version (enforced) and the warn version, so nothing warns.
-      podSecurityVersions: [...new Set([version, auditWarnVersion])],
+      get podSecurityVersions() {
+        return [...new Set([self.podSecurityVersion, auditWarnVersion])];
+      },
       owner: this,
       members: this.members,
       mesh: props.mesh,
@@ -278,7 +286,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
         labels: {
           ...props.labels,
           [`${psa}/enforce`]: level,
-          [`${psa}/enforce-version`]: version,
+          [`${psa}/enforce-version`]: pinned ?? Lazy.any({ produce: () => this.podSecurityVersion }),
           [`${psa}/audit`]: props.auditLevel ?? level,
           [`${psa}/audit-version`]: auditWarnVersion,
           [`${psa}/warn`]: props.warnLevel ?? level,

@@ -24,6 +24,8 @@ import { ResourceFootprint } from './model/quota';
 import { ClusterSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
+import { TargetVersions, userNamespaceProblem } from './model/target';
+import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
 import type { KubePodTemplate, KubeVolumeMount } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
@@ -110,11 +112,12 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   private readonly kindSpec: WorkloadKindSpec;
   private peerInfo?: PeerInfo;
   private podSecurityChecked?: string[];
+  private readonly requireDigest?: boolean;
 
   protected constructor(scope: Construct, id: string, props: SecurePodProps, kind: WorkloadKindSpec) {
     const path = childPath(scope, id);
     const placement = placementOf(scope);
-    const { problems, spec } = SecureWorkload.normalize(id, props, placement, kind);
+    const { problems, spec } = SecureWorkload.normalize(id, props, placement, kind, SecureWorkload.targetFor(path, scope, props));
     if (!spec) throw new SecureConfigError(path, problems);
     super(scope, id);
     this.kindSpec = kind;
@@ -129,8 +132,15 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     this._parts = spec.parts;
     this.ports = deepFreeze(spec.parts.ports.ports);
     this.selector = Object.freeze({ [INSTANCE_LABEL]: this.name });
-    // What the library decides is merged last, so it wins over a free-form map.
+    // The recommended version and part-of labels describe and never select (selectors must stay
+    // the same across versions, so a rollout keeps its pods); `labels` may override them. What
+    // the library decides is merged last, so it wins over a free-form map.
+    const version = props.version ?? versionFromImage(props.image);
+    const partOf = props.partOf ?? this.namespace;
+    this.requireDigest = props.requireDigest;
     this.labels = Object.freeze({
+      ...(version !== undefined ? { 'app.kubernetes.io/version': version } : {}),
+      ...(partOf !== undefined ? { 'app.kubernetes.io/part-of': partOf } : {}),
       ...props.labels,
       'app.kubernetes.io/name': props.appName ?? id,
       [INSTANCE_LABEL]: this.name,
@@ -148,6 +158,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       scheduling: spec.parts.scheduling,
       replicated: kind.replicated(props),
       restartPolicy: kind.restartPolicy,
+      appArmor: spec.appArmor,
       persistentMounts: kind.persistentMounts,
     });
     this.placement.members?.push(this);
@@ -294,14 +305,19 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * their manifests until synth ends.
    */
   private violations(): string[] {
-    this.podSecurityChecked ??= this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh)).map((v) => v.message);
+    const settings = ClusterSettings.of(this);
+    // The workload's own requireDigest was judged when it was built; the app-wide one is read here.
+    this.podSecurityChecked ??= [
+      ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this._parts.container.image, 'ClusterSettings requireDigest')] : []),
+      ...this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh, settings)).map((v) => v.message),
+    ].filter((x): x is string => x !== undefined);
     const podOf = this.kindSpec.podOf ?? ((json: any) => json.spec.template);
     const patched = [...patchedWorkloadProblems({
       // Every kind makes its own object the default child.
       workload: this.node.defaultChild as ApiObject,
       serviceAccount: this.serviceAccount,
-      ownPod: () => withInjectedContainers(this._renderPodTemplate(), this.mesh),
-      podOf: (json) => withInjectedContainers(podOf(json), this.mesh),
+      ownPod: () => withInjectedContainers(this._renderPodTemplate(), this.mesh, settings),
+      podOf: (json) => withInjectedContainers(podOf(json), this.mesh, settings),
       judge: (pod) => this.podSecurityViolations(pod, false),
       mesh: this.mesh,
       namespace: this.namespace,
@@ -353,11 +369,20 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * @internal
    */
   public static _kindInputProblems(scope: Construct, id: string, props: SecurePodProps, kind: WorkloadKindSpec): string[] {
-    return SecureWorkload.normalize(id, props, placementOf(scope), kind).problems;
+    return SecureWorkload.normalize(id, props, placementOf(scope), kind, SecureWorkload.targetFor(childPath(scope, id), scope, props)).problems;
+  }
+
+  /**
+   * The target versions, for props whose validity depends on them. Only then are they read at
+   * construction (so a later ClusterSettings.apply() names this workload instead of going
+   * unseen); everything else reads them at synth.
+   */
+  private static targetFor(path: string, scope: Construct, props: SecurePodProps | undefined): TargetVersions | undefined {
+    return props?.hostUsers === false || props?.appArmorProfile !== undefined ? ClusterSettings.readNow(path, scope) : undefined;
   }
 
   /** Checks and defaults the props into the pod's typed parts: every problem, or the spec when there is none. */
-  private static normalize(id: string, props: SecurePodProps, placement: Placement, kind: WorkloadKindSpec) {
+  private static normalize(id: string, props: SecurePodProps, placement: Placement, kind: WorkloadKindSpec, target: TargetVersions | undefined) {
     const p = props ?? ({} as SecurePodProps);
     // Types first: the checks below read the props as their declared types.
     const shape = propsShapeProblems(p, { ...POD_PROPS_FIELDS, ...SECURE_APP_FIELDS });
@@ -378,10 +403,15 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...parts.container.envProblems(),
       ...parts.probes.problems(portNumbers),
       ...parts.scheduling.problems(),
+      target ? userNamespaceProblem(p.hostUsers, target) : undefined,
+      ...p.appArmorProfile?.problems() ?? [],
       p.labels ? checkLabels('label', p.labels) : undefined,
       ...reservedKeyProblems('label', 'pod label', p.labels),
       ...reservedKeyProblems('podAnnotations', 'pod annotation', p.podAnnotations),
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
+      p.version !== undefined ? checkLabels('version', { 'app.kubernetes.io/version': p.version }) : undefined,
+      p.partOf !== undefined ? checkLabels('partOf', { 'app.kubernetes.io/part-of': p.partOf }) : undefined,
+      p.requireDigest === true && typeof p.image === 'string' ? digestProblem(p.image, 'requireDigest') : undefined,
       ...(meshed ? parts.security.meshProblems(placement.mesh!.mode) : []),
       p.mesh === true && !placement.mesh ? 'mesh is true but the app is not in a namespace with a mesh. Fix: define it inside an IsolatedNamespace with `mesh`, or drop the prop.' : undefined,
       ...own.last,
@@ -391,6 +421,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     const meshOptOutLabels: { [key: string]: string } | undefined = placement.mesh && p.mesh === false
       ? (placement.mesh.mode === MeshMode.SIDECAR ? { 'sidecar.istio.io/inject': 'false' } : { 'istio.io/dataplane-mode': 'none' })
       : undefined;
-    return { problems: found, spec: { parts, meshed, meshOptOutLabels } };
+    const appArmor = p.appArmorProfile && target ? p.appArmorProfile._render(target, [parts.container.name]) : undefined;
+    return { problems: found, spec: { parts, meshed, meshOptOutLabels, appArmor } };
   }
 }

@@ -17,7 +17,7 @@ function examples(): any[] {
 describe.each([['examples', examples], ['kitchen sink', kitchenSink]])('%s', (_name, build) => {
   const out = build();
 
-  test('every object validates against the Kubernetes 1.27 schema or its CRD schema', () => {
+  test('every object validates against the Kubernetes 1.27 and 1.36 schemas, or its CRD schema', () => {
     expect(out.length).toBeGreaterThan(20);
     expectValidManifests(out);
   });
@@ -56,8 +56,10 @@ describe.each([['examples', examples], ['kitchen sink', kitchenSink]])('%s', (_n
         case 'deploymentMissingReplicas': return out.some((m) => m.kind === 'HorizontalPodAutoscaler' && m.spec.scaleTargetRef.name === name && m.spec.minReplicas >= 2);
         // A worker has no port to probe generically; users give it Probe.exec(...).
         case 'readinessProbeMissing':
-        case 'livenessProbeMissing':
           return kind === 'Deployment' && !obj.spec.template.spec.containers[0].ports;
+        // No default liveness probe (README "Probes"): the only generic one would repeat readiness.
+        case 'livenessProbeMissing':
+          return kind === 'Deployment' && obj.spec.template.spec.containers[0].livenessProbe === undefined;
         // An app nobody may call has, correctly, no ingress rule.
         case 'missingNetworkPolicy': return out.some((m) => m.kind === 'NetworkPolicy' && m.metadata.name === name && m.spec.ingress.length === 0);
         // IsolatedNamespace binds teams to the built-in admin/edit/view roles on purpose; admin

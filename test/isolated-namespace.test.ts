@@ -14,7 +14,7 @@ describe('IsolatedNamespace defaults', () => {
     const ns = one(out, 'Namespace', 'shop');
     expect(ns.metadata.labels).toEqual({
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.27',
+      'pod-security.kubernetes.io/enforce-version': 'v1.35',
       'pod-security.kubernetes.io/audit': 'restricted',
       'pod-security.kubernetes.io/audit-version': 'latest',
       'pod-security.kubernetes.io/warn': 'restricted',
@@ -157,7 +157,7 @@ describe('apps inherit the namespace and its Pod Security level', () => {
       const ns = new IsolatedNamespace(chart, 'net', { podSecurity: level });
       new SecureApp(ns, 'router', { image: IMAGE, port: 8080, relax: { addCapabilities: ['NET_ADMIN'] } });
       expect(() => synthApp(app)).toThrow(new RegExp(
-        `\\[test/net/router\\] Pod Security "${level}" \\(v1\\.27\\) check capabilities_${level} fails: .*NET_ADMIN.*set by \`relax\\.addCapabilities\`.*Fix: .*namespace "net"`));
+        `\\[test/net/router\\] Pod Security "${level}" \\(v1\\.35\\) check capabilities_${level} fails: .*NET_ADMIN.*set by \`relax\\.addCapabilities\`.*Fix: .*namespace "net"`));
     }
   });
 

@@ -203,7 +203,7 @@ describe('Pod Security with injected sidecars', () => {
   test('sidecar without the CNI plugin fails restricted, pointing at istio-init and the fixes', () => {
     const { app } = meshedShop(Mesh.sidecar());
     expect(() => synthApp(app)).toThrow(
-      /\[shop-chart\/shop\/web\] Pod Security "restricted" \(v1\.27\) check capabilities_restricted fails: .*istio-init.*NET_ADMIN.*injected by Istio without its CNI plugin\)\. Fix: install the Istio CNI plugin and say so with Mesh\.sidecar\(\{ istioCni: true \}\), or use Mesh\.ambient\(\), or make the namespace podSecurity privileged/);
+      /\[shop-chart\/shop\/web\] Pod Security "restricted" \(v1\.35\) check capabilities_restricted fails: .*istio-init.*NET_ADMIN.*injected by Istio without its CNI plugin\)\. Fix: install the Istio CNI plugin and say so with Mesh\.sidecar\(\{ istioCni: true \}\), or use Mesh\.ambient\(\), or make the namespace podSecurity privileged/);
   });
 
   test('without CNI, baseline fails too; privileged admits it', () => {

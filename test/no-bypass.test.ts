@@ -152,13 +152,13 @@ describe('class 2: escape hatches are judged, exposed state is read-only', () =>
   test('a patch that adds privileged fails synth the way relax would, naming the patch', () => {
     const { app, web } = plainApp();
     web.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
-    expect(() => synthApp(app)).toThrow('[test/web] Pod Security "restricted" (v1.27) check privileged fails: container "app" sets privileged: true (field spec.containers[app].securityContext.privileged, written by the JSON patch on Deployment test/web/Deployment (add /spec/template/spec/containers/0/securityContext/privileged)). Fix: remove the patch and use the typed option');
+    expect(() => synthApp(app)).toThrow('[test/web] Pod Security "restricted" (v1.35) check privileged fails: container "app" sets privileged: true (field spec.containers[app].securityContext.privileged, written by the JSON patch on Deployment test/web/Deployment (add /spec/template/spec/containers/0/securityContext/privileged)). Fix: remove the patch and use the typed option');
   });
 
   test('a patch that adds a hostPath volume fails synth, naming the patch', () => {
     const { app, web } = plainApp();
     web.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes/-', { name: 'host', hostPath: { path: '/' } }));
-    expect(() => synthApp(app)).toThrow(/\[test\/web\] Pod Security "restricted" \(v1\.27\) check restrictedVolumes fails: volume "host" uses restricted volume type "hostPath" \(field spec\.volumes\[host\]\.hostPath, written by the JSON patch on Deployment test\/web\/Deployment \(add \/spec\/template\/spec\/volumes\/-\)\)\. Fix: remove the patch/);
+    expect(() => synthApp(app)).toThrow(/\[test\/web\] Pod Security "restricted" \(v1\.35\) check restrictedVolumes fails: volume "host" uses restricted volume type "hostPath" \(field spec\.volumes\[host\]\.hostPath, written by the JSON patch on Deployment test\/web\/Deployment \(add \/spec\/template\/spec\/volumes\/-\)\)\. Fix: remove the patch/);
   });
 
   test('a patch that automounts the token fails synth, on the pod or on the ServiceAccount', () => {

@@ -127,6 +127,28 @@ const goodBuiltIns = [
   },
 ];
 
+describe('the current release (v1.36 OpenAPI) beside v1.27', () => {
+  test.each(goodBuiltIns.map((m) => [m.kind, m]))('a good %s is valid in v1.36 too', (_kind, manifest) => {
+    expect(schemaErrors(manifest, '1.36')).toEqual([]);
+  });
+
+  test('a field added after 1.27 is valid in v1.36 only, and expectValidManifests names the release it fails', () => {
+    const m = clone(deployment) as any;
+    m.spec.template.spec.securityContext = { ...m.spec.template.spec.securityContext, appArmorProfile: { type: 'RuntimeDefault' } };
+    expect(schemaErrors(m, '1.36')).toEqual([]);
+    expect(schemaErrors(m, '1.27')).toEqual(['spec.template.spec.securityContext.appArmorProfile: unknown field "appArmorProfile"']);
+    expect(() => expectValidManifests([m])).toThrow(`Deployment/${m.metadata.name}: (v1.27) spec.template.spec.securityContext.appArmorProfile: unknown field "appArmorProfile"`);
+    expect(() => expectValidManifests([m], ['1.36'])).not.toThrow();
+  });
+
+  test('v1.36 is strict too: a misspelt field fails both releases, reported once without a release', () => {
+    const m = clone(deployment) as any;
+    m.spec.template.spec.hostUser = false;
+    expect(schemaErrors(m, '1.36')).toEqual(['spec.template.spec.hostUser: unknown field "hostUser"']);
+    expect(() => expectValidManifests([m])).toThrow(/1 schema error\(s\):\n  Deployment\/\S+: spec\.template\.spec\.hostUser: unknown field "hostUser"$/);
+  });
+});
+
 describe('Kubernetes built-in kinds (v1.27 OpenAPI)', () => {
   test.each(goodBuiltIns.map((m) => [m.kind, m]))('a good %s is valid', (_kind, manifest) => {
     expect(schemaErrors(manifest)).toEqual([]);

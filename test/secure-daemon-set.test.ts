@@ -45,7 +45,7 @@ describe('SecureDaemonSet', () => {
     const { app: a, chart: c } = newChart();
     const ns = new IsolatedNamespace(c, 'ops');
     new SecureDaemonSet(ns, 'agent', { image: IMAGE, relax: { hostNetwork: true, hostPID: true } });
-    expect(() => synthApp(a)).toThrow(/Pod Security "restricted" \(v1\.27\) check hostNamespaces fails: .*\(field spec\.hostNetwork, set by `relax\.hostNetwork`\)\. Fix: .*\(the app lands in namespace "ops"\)/);
+    expect(() => synthApp(a)).toThrow(/Pod Security "restricted" \(v1\.35\) check hostNamespaces fails: .*\(field spec\.hostNetwork, set by `relax\.hostNetwork`\)\. Fix: .*\(the app lands in namespace "ops"\)/);
   });
 
   test('host access is admitted where the namespace is privileged', () => {

@@ -119,7 +119,7 @@ describe('SecureJob', () => {
   test('host access under restricted is refused at synth, naming the relaxation', () => {
     const { app: a, chart: c } = newChart();
     new SecureJob(c, 'j', { image: IMAGE, activeDeadlineSeconds: 60, relax: { hostNetwork: true } });
-    expect(() => synthApp(a)).toThrow(/Pod Security "restricted" \(v1\.27\) check hostNamespaces fails: .*\(field spec\.hostNetwork, set by `relax\.hostNetwork`\)/);
+    expect(() => synthApp(a)).toThrow(/Pod Security "restricted" \(v1\.35\) check hostNamespaces fails: .*\(field spec\.hostNetwork, set by `relax\.hostNetwork`\)/);
   });
 
   test('the quota counts the Job\'s parallel pods, without a surge pod', () => {
@@ -141,11 +141,11 @@ describe('SecureJob and SecureCronJob in a sidecar mesh', () => {
   db.allowFrom(cron);
   const out = synthApp(app);
 
-  test('the proxy is asked for as a native sidecar, so the pod completes', () => {
+  test('the proxy is asked for as a native sidecar, so the pod completes (even with an Istio that would not inject one by default)', () => {
     const template = one(out, 'Job', 'migrate').spec.template;
     expect(template.metadata.annotations['sidecar.istio.io/nativeSidecar']).toBe('true');
     expect(one(out, 'CronJob', 'nightly').spec.jobTemplate.spec.template.metadata.annotations['sidecar.istio.io/nativeSidecar']).toBe('true');
-    const injected = withInjectedContainers(template, Mesh.sidecar({ istioCni: true }));
+    const injected = withInjectedContainers(template, Mesh.sidecar({ istioCni: true }), { kubernetesVersion: '1.35', istioVersion: '1.26' });
     expect(injected.spec.containers.map((c: any) => c.name)).toEqual(['app']);
     expect(injected.spec.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['istio-validation', undefined], ['istio-proxy', 'Always']]);
     expect(one(out, 'Deployment', 'db').spec.template.metadata.annotations?.['sidecar.istio.io/nativeSidecar']).toBeUndefined();

@@ -73,9 +73,9 @@ describe('SecureStatefulSet', () => {
     expectValidManifests(out);
   });
 
-  test('Polaris: on the StatefulSet only no spread (one replica) and the unset PriorityClass, both deliberate', () => {
+  test('Polaris: on the StatefulSet only no spread (one replica), the unset PriorityClass and no liveness probe (none by default, README "Probes"), all deliberate', () => {
     const found = polarisFailures(out).filter((f) => f.object === 'StatefulSet/db').map((f) => f.check).sort();
-    expect(found).toEqual(['priorityClassNotSet', 'topologySpreadConstraint']);
+    expect(found).toEqual(['livenessProbeMissing', 'priorityClassNotSet', 'topologySpreadConstraint']);
   });
 
   test('api.allowTo(db): ingress on the database from the api only, on its port', () => {

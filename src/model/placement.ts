@@ -2,6 +2,8 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ResourceFootprint } from './quota';
 import { Mesh } from './mesh';
+import { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './settings';
+import { podSecurityVersionFor } from './target';
 
 /** Limits of one container. */
 export interface ContainerLimits {
@@ -31,8 +33,11 @@ export enum PodSecurityLevel {
   RESTRICTED = 'restricted',
 }
 
-/** The Kubernetes minor this library targets (cdk8s-plus-27, the 1.27 schema). */
-export const TARGET_KUBERNETES_VERSION = 'v1.27';
+/**
+ * The Pod Security version pinned when neither the namespace nor ClusterSettings'
+ * `kubernetesVersion` says otherwise: that of the default target, the oldest supported release.
+ */
+export const TARGET_KUBERNETES_VERSION = podSecurityVersionFor(CLUSTER_SETTINGS_DEFAULTS);
 
 /**
  * Where a workload lands and what admits it: the namespace and the Pod Security rules that the
@@ -81,7 +86,10 @@ export function placementOf(scope: IConstruct): Placement {
     placement = {
       namespace: chart.namespace,
       podSecurityLevel: PodSecurityLevel.RESTRICTED,
-      podSecurityVersions: [TARGET_KUBERNETES_VERSION, 'latest'],
+      // Read when judged (at synth), so the app's target version counts wherever it was set.
+      get podSecurityVersions() {
+        return [podSecurityVersionFor(ClusterSettings.of(chart)), 'latest'];
+      },
     };
     CHART_DEFAULTS.set(chart, placement);
   }

@@ -1,3 +1,4 @@
+import type { AppArmorProfile } from './apparmor';
 import type { EnvValue } from './env';
 import type { MountedFiles } from './files';
 import type { Probe } from './probe';
@@ -22,6 +23,22 @@ export interface SecurePodProps {
    * @default - the construct id
    */
   readonly appName?: string;
+  /**
+   * Value of `app.kubernetes.io/version` on the workload's objects and pods (never in selectors,
+   * which must stay the same across versions).
+   * @default - the image tag, if the image has one that is a valid label value; else no label
+   */
+  readonly version?: string;
+  /**
+   * Value of `app.kubernetes.io/part-of`: the higher-level application this workload belongs to.
+   * @default - the name of the namespace it lands in; no label when the chart sets no namespace
+   */
+  readonly partOf?: string;
+  /**
+   * Refuse an image referenced by tag alone: a tag can be moved to other content, a digest cannot.
+   * @default - ClusterSettings' `requireDigest` (false)
+   */
+  readonly requireDigest?: boolean;
   /**
    * Main container port: default target of `allowFrom`, of probes and of the Service.
    * @default - no port (a worker)
@@ -112,6 +129,12 @@ export interface SecurePodProps {
    * @default - unset (the node's default, host user namespace)
    */
   readonly hostUsers?: boolean;
+  /**
+   * AppArmor profile of the containers: the `appArmorProfile` field when the target Kubernetes is
+   * 1.30 or later, the beta annotation before.
+   * @default - unset: the runtime applies its default profile on nodes with AppArmor
+   */
+  readonly appArmorProfile?: AppArmorProfile;
   /**
    * UID/GID the container runs as.
    * @default - 10001 for all three

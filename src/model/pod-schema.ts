@@ -3,6 +3,7 @@
  * for the JavaScript-boundary check (`core/prop-schema.ts`).
  */
 import { arrayOf, bool, int, mapOf, obj, oneOf, Schema, schemaProblems, str } from '../core/prop-schema';
+import { AppArmorProfile } from './apparmor';
 import { EnvValue } from './env';
 import { MountedFiles } from './files';
 import { Probe } from './probe';
@@ -40,6 +41,10 @@ export const POD_PROPS_FIELDS: { [name: string]: Schema } = {
   priorityClassName: str,
   runtimeClassName: str,
   hostUsers: bool,
+  appArmorProfile: { kind: 'instance', is: (v) => v instanceof AppArmorProfile, name: 'AppArmorProfile', make: 'AppArmorProfile.runtimeDefault() or AppArmorProfile.localhost(name)' },
+  version: str,
+  partOf: str,
+  requireDigest: bool,
   securityContext: obj({ runAsUser: UID, runAsGroup: UID, fsGroup: UID }),
   relax: obj({
     addCapabilities: arrayOf(str), allowPrivilegeEscalation: bool, privileged: bool, writableRootFilesystem: bool,

@@ -2,10 +2,25 @@ import { IConstruct } from 'constructs';
 import { SecureConfigError, throwIfProblems } from '../core/errors';
 import { DEFAULT_METADATA_CIDRS, parseCidr } from '../core/cidr';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/validate';
+import { DEFAULT_ISTIO_VERSION, DEFAULT_KUBERNETES_VERSION, targetVersionProblems } from './target';
 import { Cni } from './hosts';
 
 /** Facts about the cluster, set once per app. Defaults match a stock Istio and kube-prometheus-stack. */
 export interface ClusterSettingsProps {
+  /**
+   * Kubernetes minor the app targets (`1.<minor>`). It picks the Pod Security version namespaces
+   * pin, which fields are emitted (`appArmorProfile` or its annotation, `hostUsers`, native
+   * sidecars) and how the injected pod is modelled. The output is valid for this release and
+   * every newer one; a feature this release lacks is a synth error.
+   * @default '1.35' (the oldest supported Kubernetes release)
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Istio release the app targets (`1.<minor>` or `1.<minor>.<patch>`): from 1.27 on a Kubernetes
+   * of 1.29 or later, Istio injects `istio-proxy` as a native sidecar (an init container).
+   * @default '1.27' (the first release that injects native sidecars, as every newer one does)
+   */
+  readonly istioVersion?: string;
   /**
    * Namespace of the cluster DNS pods.
    * @default 'kube-system'
@@ -76,10 +91,17 @@ export interface ClusterSettingsProps {
    * @default ['169.254.169.254/32', 'fd00:ec2::254/128']
    */
   readonly metadataCidrs?: string[];
+  /**
+   * Refuse images referenced by tag alone in every app (an app's own `requireDigest` wins).
+   * @default false
+   */
+  readonly requireDigest?: boolean;
 }
 
 /** Settings in force. */
 export interface ResolvedClusterSettings {
+  /** Kubernetes minor targeted, `1.<minor>`. */ readonly kubernetesVersion: string;
+  /** Istio release targeted. */ readonly istioVersion: string;
   /** Namespace of the cluster DNS pods. */ readonly dnsNamespace: string;
   /** Labels of the cluster DNS pods. */ readonly dnsPodLabels: { [key: string]: string };
   /** Istio trust domain. */ readonly trustDomain: string;
@@ -91,6 +113,7 @@ export interface ResolvedClusterSettings {
   /** Whether Prometheus runs in the mesh. */ readonly prometheusInMesh: boolean;
   /** Base URL of the runbooks, if set. */ readonly runbookBaseUrl?: string;
   /** Labels Prometheus selects monitors and rules by. */ readonly monitorSelectorLabels: { [key: string]: string };
+  /** Whether images must carry a digest. */ readonly requireDigest: boolean;
   /** The cluster's CNI plugin. */ readonly cni: Cni;
   /** Cloud-metadata blocks every ipBlock excepts. */ readonly metadataCidrs: string[];
 }
@@ -98,6 +121,8 @@ type Resolved = Required<Omit<ClusterSettingsProps, 'runbookBaseUrl'>> & Pick<Cl
 
 /** The defaults: a stock Istio and kube-prometheus-stack. */
 export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze({
+  kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+  istioVersion: DEFAULT_ISTIO_VERSION,
   dnsNamespace: 'kube-system',
   dnsPodLabels: Object.freeze({ 'k8s-app': 'kube-dns' }),
   trustDomain: 'cluster.local',
@@ -109,6 +134,7 @@ export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze(
   prometheusInMesh: false,
   runbookBaseUrl: undefined,
   monitorSelectorLabels: Object.freeze({ release: 'kube-prometheus-stack' }),
+  requireDigest: false,
   cni: Cni.GENERIC,
   metadataCidrs: DEFAULT_METADATA_CIDRS as string[],
 });
@@ -167,6 +193,7 @@ export class ClusterSettings {
     const namespaces = { dnsNamespace: p.dnsNamespace, istiodNamespace: p.istiodNamespace, prometheusNamespace: p.prometheusNamespace };
     const podLabels = { dnsPodLabels: p.dnsPodLabels, istiodPodLabels: p.istiodPodLabels, prometheusPodLabels: p.prometheusPodLabels, monitorSelectorLabels: p.monitorSelectorLabels };
     return [
+      ...targetVersionProblems(p.kubernetesVersion, p.istioVersion),
       ...Object.entries(namespaces).map(([k, v]) => v === undefined ? undefined : checkDnsLabel(`ClusterSettings ${k}`, v)),
       ...Object.entries(podLabels).map(([k, v]) => v === undefined ? undefined : Object.keys(v).length === 0
         ? `ClusterSettings ${k} is empty, which selects every pod (or monitor). Fix: give the labels that pick out the right ones, or leave ${k} unset for the default.`

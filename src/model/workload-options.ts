@@ -1,6 +1,7 @@
 import type { EnvValue } from './env';
 import type { MountedFiles } from './files';
 import type { Protocol } from './peer';
+import type { AppArmorProfile } from './apparmor';
 import type { Probe } from './probe';
 import type { ResourceRange } from './resources';
 
@@ -221,6 +222,23 @@ export interface SecureAppProps {
    */
   readonly appName?: string;
   /**
+   * Value of `app.kubernetes.io/version` on the app's objects and pods (never in selectors, which
+   * must stay the same across versions).
+   * @default - the image tag, if the image has one that is a valid label value; else no label
+   */
+  readonly version?: string;
+  /**
+   * Value of `app.kubernetes.io/part-of`: the higher-level application this app belongs to.
+   * @default - the name of the namespace the app lands in (an IsolatedNamespace groups the apps
+   * of one application under one policy); no label when the chart sets no namespace
+   */
+  readonly partOf?: string;
+  /**
+   * Refuse an image referenced by tag alone: a tag can be moved to other content, a digest cannot.
+   * @default - ClusterSettings' `requireDigest` (false)
+   */
+  readonly requireDigest?: boolean;
+  /**
    * Main container port: default target of `allowFrom`, of probes and of the Service.
    * @default - no port (a worker)
    */
@@ -281,8 +299,10 @@ export interface SecureAppProps {
    */
   readonly readiness?: Probe;
   /**
-   * Liveness probe.
-   * @default - TCP check on the main port (none for workers)
+   * Liveness probe: give one when the app can hang without exiting, checking something only a
+   * live process answers (e.g. `Probe.httpGet('/livez')`), and not the readiness check.
+   * @default - none: a crashed process is restarted anyway, and the only probe that fits any
+   * image (TCP on its port) would restart pods that are merely slow
    */
   readonly liveness?: Probe;
   /**
@@ -320,6 +340,13 @@ export interface SecureAppProps {
    * @default - unset (the node's default, host user namespace)
    */
   readonly hostUsers?: boolean;
+  /**
+   * AppArmor profile of the containers: the `appArmorProfile` field when the target Kubernetes is
+   * 1.30 or later, the beta annotation before.
+   * @default - unset: the runtime applies its default profile on nodes with AppArmor, and nodes
+   * without it (SELinux distributions) still admit the pod
+   */
+  readonly appArmorProfile?: AppArmorProfile;
   /**
    * How the Service is exposed.
    * @default ServiceType.CLUSTER_IP

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, Peer, Probe, RbacSubject, SecureApp } from '../../src';
+import { ClusterSettings, EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, Peer, Probe, RbacSubject, SecureApp } from '../../src';
 
-const IMAGE = 'ghcr.io/acme/app:1.0.0';
+const IMAGE = 'ghcr.io/acme/app:1.0.0@sha256:0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
 
 /**
  * Every construct with its defaults and most options, in one app, not yet synthesized (judged by
@@ -9,6 +9,7 @@ const IMAGE = 'ghcr.io/acme/app:1.0.0';
  */
 export function kitchenSinkApp(): App {
   const app = Testing.app();
+  ClusterSettings.apply(app, { requireDigest: true });
   const plain = new Chart(app, 'plain', { namespace: 'plain' });
   const worker = new SecureApp(plain, 'worker', { image: IMAGE });
   const web = new SecureApp(plain, 'web', {

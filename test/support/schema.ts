@@ -1,9 +1,10 @@
 /**
  * Schema validation of synthesized manifests, for tests.
  *
- * - Kubernetes built-in kinds are validated against the v1.27 OpenAPI (swagger) definitions
- *   (test/fixtures/k8s-openapi/v1.27.0/_definitions.json), looked up through each definition's
- *   `x-kubernetes-group-version-kind`.
+ * - Kubernetes built-in kinds are validated against the v1.27 and the v1.36 OpenAPI (swagger)
+ *   definitions (test/fixtures/k8s-openapi/v1.<minor>.0/_definitions.json), looked up through each
+ *   definition's `x-kubernetes-group-version-kind`: the oldest release a target may be and the
+ *   current one, since the output must be valid on its target and every newer release.
  * - Custom resources are validated against the `openAPIV3Schema` of the served CRD version that
  *   matches their apiVersion (test/fixtures/crds/*.yaml). Their `metadata` is validated as a
  *   Kubernetes ObjectMeta.
@@ -28,11 +29,16 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
-const K8S_DEFINITIONS_FILE = path.join(FIXTURES, 'k8s-openapi', 'v1.27.0', '_definitions.json');
+/** The Kubernetes releases whose schema every synthesized object must satisfy: the oldest one a target may be, and the current one. */
+export const K8S_SCHEMA_VERSIONS = ['1.27', '1.36'] as const;
+export type K8sSchemaVersion = typeof K8S_SCHEMA_VERSIONS[number];
+const k8sDefinitionsFile = (v: K8sSchemaVersion) => path.join(FIXTURES, 'k8s-openapi', `v${v}.0`, '_definitions.json');
 const CRD_DIR = path.join(FIXTURES, 'crds');
 
-/** $id under which the Kubernetes definitions are registered with ajv. */
-const K8S_ID = 'k8s-v1.27.0.json';
+/** $id under which the Kubernetes definitions of a release are registered with ajv. */
+const k8sId = (v: K8sSchemaVersion) => `k8s-v${v}.0.json`;
+/** CRD metadata is checked as the oldest release's ObjectMeta. */
+const K8S_ID = k8sId('1.27');
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
 // ---------------------------------------------------------------------------------------------
@@ -93,7 +99,7 @@ interface CrdVersion {
 }
 
 let ajvInstance: Ajv | undefined;
-let k8sKinds: Map<string, string> | undefined; // "group/version/Kind" -> definition name
+const k8sKindsByVersion = new Map<K8sSchemaVersion, Map<string, string>>(); // "group/version/Kind" -> definition name
 let crdKinds: Map<string, CrdVersion> | undefined; // "group/version/Kind" -> served CRD version
 const k8sValidators = new Map<string, ValidateFunction>();
 
@@ -107,7 +113,7 @@ function ajv(): Ajv {
       inlineRefs: false,
       code: { regExp: goRegExpEngine },
     });
-    loadK8sDefinitions(ajvInstance);
+    for (const v of K8S_SCHEMA_VERSIONS) loadK8sDefinitions(ajvInstance, v);
   }
   return ajvInstance;
 }
@@ -121,20 +127,21 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
-function loadK8sDefinitions(instance: Ajv): void {
-  const raw = JSON.parse(fs.readFileSync(K8S_DEFINITIONS_FILE, 'utf8')).definitions as Record<string, any>;
+function loadK8sDefinitions(instance: Ajv, version: K8sSchemaVersion): void {
+  const raw = JSON.parse(fs.readFileSync(k8sDefinitionsFile(version), 'utf8')).definitions as Record<string, any>;
   const definitions: Record<string, any> = {};
-  k8sKinds = new Map();
+  const k8sKinds = new Map<string, string>();
+  k8sKindsByVersion.set(version, k8sKinds);
   for (const [name, def] of Object.entries(raw)) {
-    definitions[name] = transformK8sDefinition(name, def);
+    definitions[name] = transformK8sDefinition(name, def, k8sId(version));
     for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {
       k8sKinds.set(gvkKey(gvk.group, gvk.version, gvk.kind), name);
     }
   }
-  instance.addSchema({ $id: K8S_ID, definitions });
+  instance.addSchema({ $id: k8sId(version), definitions });
 }
 
-function transformK8sDefinition(name: string, def: any): any {
+function transformK8sDefinition(name: string, def: any, id: string): any {
   // Special types: the swagger gives them as oneOf, which yields confusing double errors.
   if (name === 'io.k8s.apimachinery.pkg.util.intstr.IntOrString') {
     return { type: ['string', 'integer'] };
@@ -142,20 +149,20 @@ function transformK8sDefinition(name: string, def: any): any {
   if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity') {
     return { type: ['string', 'number'] };
   }
-  return transformK8sNode(def);
+  return transformK8sNode(def, id);
 }
 
-function transformK8sNode(node: any): any {
-  if (Array.isArray(node)) return node.map(transformK8sNode);
+function transformK8sNode(node: any, id: string): any {
+  if (Array.isArray(node)) return node.map((n) => transformK8sNode(n, id));
   if (!node || typeof node !== 'object') return node;
   const out: any = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === '$ref' && typeof v === 'string') {
-      out.$ref = v.replace(/^#\/definitions\//, `${K8S_ID}#/definitions/`);
+      out.$ref = v.replace(/^#\/definitions\//, `${id}#/definitions/`);
     } else if (k === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(v as any).map(([pk, pv]) => [pk, transformK8sNode(pv)]));
+      out.properties = Object.fromEntries(Object.entries(v as any).map(([pk, pv]) => [pk, transformK8sNode(pv, id)]));
     } else if (k === 'items' || k === 'additionalProperties' || k === 'allOf' || k === 'anyOf' || k === 'oneOf' || k === 'not') {
-      out[k] = transformK8sNode(v);
+      out[k] = transformK8sNode(v, id);
     } else {
       out[k] = v;
     }
@@ -278,12 +285,13 @@ function crdValidator(entry: CrdVersion): ValidateFunction {
   return entry.validate;
 }
 
-function k8sValidator(definition: string): ValidateFunction {
-  let v = k8sValidators.get(definition);
+function k8sValidator(definition: string, version: K8sSchemaVersion): ValidateFunction {
+  const key = `${version}:${definition}`;
+  let v = k8sValidators.get(key);
   if (!v) {
-    v = ajv().getSchema(`${K8S_ID}#/definitions/${definition}`);
-    if (!v) throw new Error(`no schema for ${definition}`);
-    k8sValidators.set(definition, v);
+    v = ajv().getSchema(`${k8sId(version)}#/definitions/${definition}`);
+    if (!v) throw new Error(`no schema for ${definition} in v${version}`);
+    k8sValidators.set(key, v);
   }
   return v;
 }
@@ -532,8 +540,8 @@ function prometheusOperatorErrors(manifest: any, out: string[]): void {
 // Public API
 // ---------------------------------------------------------------------------------------------
 
-/** Errors (empty = valid) for one manifest: Kubernetes built-in kinds against the v1.27 OpenAPI definitions, CRD kinds against their CRD openAPIV3Schema (the served version matching apiVersion). Unknown fields are errors (Kubernetes strict field validation). Unknown apiVersion/kind is an error. */
-export function schemaErrors(manifest: any): string[] {
+/** Errors (empty = valid) for one manifest: Kubernetes built-in kinds against the OpenAPI definitions of `version` (default v1.27), CRD kinds against their CRD openAPIV3Schema (the served version matching apiVersion). Unknown fields are errors (Kubernetes strict field validation). Unknown apiVersion/kind is an error. */
+export function schemaErrors(manifest: any, release: K8sSchemaVersion = '1.27'): string[] {
   if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) {
     return [`(root): manifest must be an object, got ${show(manifest)}`];
   }
@@ -545,9 +553,10 @@ export function schemaErrors(manifest: any): string[] {
   const { group, version } = splitApiVersion(apiVersion);
   const key = gvkKey(group, version, kind);
 
-  const definition = k8sKinds!.get(key);
+  const k8sKinds = k8sKindsByVersion.get(release)!;
+  const definition = k8sKinds.get(key);
   if (definition) {
-    const validate = k8sValidator(definition);
+    const validate = k8sValidator(definition, release);
     validate(manifest);
     return formatAjvErrors(validate.errors);
   }
@@ -563,21 +572,31 @@ export function schemaErrors(manifest: any): string[] {
   }
 
   const known = [
-    ...[...k8sKinds!.keys()].filter((k) => k.endsWith(`/${kind}`)),
+    ...[...k8sKinds.keys()].filter((k) => k.endsWith(`/${kind}`)),
     ...[...loadCrds().keys()].filter((k) => k.endsWith(`/${kind}`)),
   ].map((k) => k.slice(0, -(kind.length + 1)).replace(/^\//, ''));
   return [
     `(root): unknown apiVersion/kind "${apiVersion}" ${kind}` +
-      (known.length ? ` (${kind} is served as: ${known.join(', ')})` : ' (not a Kubernetes v1.27 kind nor a kind of the known CRDs)'),
+      (known.length ? ` (${kind} is served as: ${known.join(', ')})` : ` (not a Kubernetes v${release} kind nor a kind of the known CRDs)`),
   ];
 }
 
-/** Throws one Error listing all errors of all manifests, each prefixed with kind/name. */
-export function expectValidManifests(manifests: any[]): void {
+/**
+ * Throws one Error listing all errors of all manifests, each prefixed with kind/name (and the
+ * release, when it fails only some). Every manifest is checked against every release in
+ * `versions`: by default the oldest a target may be (1.27) and the current one (1.36), since the
+ * output must be valid on the targeted release and every newer one.
+ */
+export function expectValidManifests(manifests: any[], versions: readonly K8sSchemaVersion[] = K8S_SCHEMA_VERSIONS): void {
   const lines: string[] = [];
   for (const m of manifests) {
     const id = `${m?.kind ?? '(no kind)'}/${m?.metadata?.name ?? '(no name)'}`;
-    for (const e of schemaErrors(m)) lines.push(`${id}: ${e}`);
+    const byVersion = versions.map((v) => schemaErrors(m, v));
+    const all = [...new Set(byVersion.flat())];
+    for (const e of all) {
+      const failing = versions.filter((_, i) => byVersion[i].includes(e));
+      lines.push(`${id}: ${failing.length === versions.length ? '' : `(v${failing.join(', v')}) `}${e}`);
+    }
   }
   if (lines.length) {
     throw new Error(`${lines.length} schema error(s):\n  ${lines.join('\n  ')}`);

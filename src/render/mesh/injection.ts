@@ -1,5 +1,6 @@
 import { ISTIO_INIT, ISTIO_PROXY_UID } from '../../core/constants';
 import { Mesh, MeshMode } from '../../model/mesh';
+import { istioInjectsNativeSidecar, TargetVersions } from '../../model/target';
 
 // Security contexts as Istio's injection template writes them (istio/istio
 // manifests/charts/istio-control/istio-discovery/files/injection-template.yaml).
@@ -43,9 +44,11 @@ export const NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
  * what Pod Security Admission judges, so the synth-time check must judge it too. Ambient mode
  * injects nothing.
  */
-export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, mesh: Mesh | undefined): T {
+export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, mesh: Mesh | undefined, target: TargetVersions): T {
   if (!mesh || mesh.mode !== MeshMode.SIDECAR) return podTemplate;
-  const native = (podTemplate as { metadata?: { annotations?: { [k: string]: string } } }).metadata?.annotations?.[NATIVE_SIDECAR_ANNOTATION] === 'true';
+  // Istio 1.27+ on Kubernetes 1.29+ injects a native sidecar by default; the annotation forces it.
+  const native = istioInjectsNativeSidecar(target)
+    || (podTemplate as { metadata?: { annotations?: { [k: string]: string } } }).metadata?.annotations?.[NATIVE_SIDECAR_ANNOTATION] === 'true';
   const init = mesh.istioCni
     ? { name: 'istio-validation', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT }
     : { name: ISTIO_INIT, image: 'istio/proxyv2', securityContext: INIT_WITHOUT_CNI_SECURITY_CONTEXT };

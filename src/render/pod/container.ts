@@ -40,6 +40,10 @@ export class AppContainer {
     return this.o.probes;
   }
 
+  public get image(): string {
+    return this.o.image;
+  }
+
   /** The image must be pinned (a tag other than latest, or a digest). */
   public imageProblems(): string[] {
     const p = checkImage('image', this.o.image);

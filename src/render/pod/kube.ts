@@ -26,6 +26,7 @@ export interface KubePodSecurityContext {
   readonly fsGroup: number;
   readonly fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
   readonly seccompProfile: { readonly type: 'RuntimeDefault' | 'Unconfined' };
+  readonly appArmorProfile?: { readonly type: 'RuntimeDefault' | 'Localhost'; readonly localhostProfile?: string };
 }
 
 export interface KubeVolumeMount {

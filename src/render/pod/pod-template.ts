@@ -1,3 +1,4 @@
+import type { AppArmorRendering } from '../../model/apparmor';
 import type { AppContainer } from './container';
 import type { KubeLabels, KubePodTemplate, KubeVolumeMount } from './kube';
 import type { Scheduling } from './scheduling';
@@ -20,6 +21,8 @@ export interface PodTemplateOptions {
   readonly scheduling: Scheduling;
   /** Whether more than one pod runs at a time, so the pods spread over nodes and zones. */
   readonly replicated: boolean;
+  /** The AppArmor profile as the target takes it (field or annotations), if one is set. */
+  readonly appArmor?: AppArmorRendering;
   /** The pods' restartPolicy (Jobs: Never or OnFailure); unset means Always. */
   readonly restartPolicy?: string;
   /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates). */
@@ -40,11 +43,17 @@ export class PodTemplate {
 
   /** @internal */
   public _toKube(): KubePodTemplate {
-    const { labels, annotations, security } = this.o;
+    const { labels, security, appArmor } = this.o;
+    const annotations = appArmor?.annotations ? { ...this.o.annotations, ...appArmor.annotations } : this.o.annotations;
     const pod = security._toPodKube();
     const container = this.o.container._toKube();
     // A large volume is chowned to fsGroup only when its root does not match already, not at every start.
     const mounts = this.o.persistentMounts?.length ? this.o.persistentMounts : undefined;
+    const securityContext = {
+      ...pod.securityContext,
+      ...(mounts ? { fsGroupChangePolicy: 'OnRootMismatch' as const } : {}),
+      ...(appArmor?.field ? { appArmorProfile: appArmor.field } : {}),
+    };
     return {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
@@ -53,7 +62,8 @@ export class PodTemplate {
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.
         enableServiceLinks: false,
-        ...(mounts ? { ...pod, securityContext: { ...pod.securityContext, fsGroupChangePolicy: 'OnRootMismatch' } } : pod),
+        ...pod,
+        securityContext,
         containers: [mounts ? { ...container, volumeMounts: [...container.volumeMounts, ...mounts] } : container],
         volumes: this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),

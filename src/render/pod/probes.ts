@@ -2,10 +2,17 @@ import { LIVENESS_PROBE_DEFAULTS, READINESS_PROBE_DEFAULTS } from '../../core/de
 import { Probe } from '../../model/probe';
 import type { KubeProbe } from './kube';
 
-/** The probe a slot gets: the user's, else a TCP check of the main port; none on a port-less worker. */
-function probeOrDefault(p: Probe | undefined, mainPort: number | undefined, defaults: boolean): Probe | undefined {
+/** The readiness probe: the user's, else (for kinds with default probes) a TCP check of the main port. */
+function readinessOrDefault(p: Probe | undefined, mainPort: number | undefined, defaults: boolean): Probe | undefined {
   return p ?? (defaults && mainPort !== undefined ? Probe.tcpSocket() : undefined);
 }
+
+// No default liveness probe. The only probe that fits any image is TCP on its port, and that
+// is the readiness check again: the kubelet would restart a pod that is merely slow under load,
+// which is how a copied readiness probe turns overload into an outage. It also finds nothing a
+// crash does not: the kernel completes the handshake from the listen backlog even while the
+// process is deadlocked. A crashed process is restarted without any probe; an app that can hang
+// names its own check (`liveness: Probe.httpGet('/livez')`).
 
 /** The readiness and liveness probes of the app container. */
 export class ContainerProbes {
@@ -28,15 +35,15 @@ export class ContainerProbes {
 
   /** The ports the kubelet probes, so the network layer admits exactly those. */
   public probedPorts(): number[] {
-    const ports = [this.readiness, this.liveness].map((p) => probeOrDefault(p, this.mainPort, this.defaults)?.targetPort(this.mainPort));
+    const ports = [readinessOrDefault(this.readiness, this.mainPort, this.defaults), this.liveness].map((p) => p?.targetPort(this.mainPort));
     return [...new Set(ports.filter((port): port is number => port !== undefined))];
   }
 
   /** @internal */
   public _toKube(): { readinessProbe?: KubeProbe; livenessProbe?: KubeProbe } {
     return {
-      readinessProbe: probeOrDefault(this.readiness, this.mainPort, this.defaults)?.render(this.mainPort, READINESS_PROBE_DEFAULTS),
-      livenessProbe: probeOrDefault(this.liveness, this.mainPort, this.defaults)?.render(this.mainPort, LIVENESS_PROBE_DEFAULTS),
+      readinessProbe: readinessOrDefault(this.readiness, this.mainPort, this.defaults)?.render(this.mainPort, READINESS_PROBE_DEFAULTS),
+      livenessProbe: this.liveness?.render(this.mainPort, LIVENESS_PROBE_DEFAULTS),
     };
   }
 }

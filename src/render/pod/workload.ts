@@ -1,3 +1,4 @@
+import type { AppArmorProfile } from '../../model/apparmor';
 import { plainCopy } from '../../core/snapshot';
 import type { EnvValue } from '../../model/env';
 import type { MountedFiles } from '../../model/files';
@@ -37,6 +38,7 @@ export interface PodProps {
   readonly priorityClassName?: string;
   readonly runtimeClassName?: string;
   readonly hostUsers?: boolean;
+  readonly appArmorProfile?: AppArmorProfile;
   readonly securityContext?: SecurityContextOptions;
   readonly relax?: SecurityRelaxations;
 }
