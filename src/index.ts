@@ -4,9 +4,10 @@
 export { SecureApp } from './secure-app';
 export { ServiceType } from './model/workload-options';
 export type {
-  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecureAppProps, SecurityContextOptions,
+  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecurityContextOptions,
   SecurityRelaxations, Toleration, WritableDir,
 } from './model/workload-options';
+export type { SecureAppProps } from './model/app-props';
 export { SecureJob, SecureCronJob } from './secure-job';
 export { SecureStatefulSet } from './secure-stateful-set';
 export { SecureDaemonSet } from './secure-daemon-set';

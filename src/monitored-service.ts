@@ -15,7 +15,7 @@ import { goldenSignalsDashboard } from './render/monitoring/dashboard';
 import { checkDuration, parseDuration } from './core/duration';
 import { Peer, Protocol, WorkloadPort } from './model/peer';
 import { DEFAULT_PORT_NAME } from './core/defaults';
-import type { SecureAppProps } from './model/workload-options';
+import type { SecureAppProps } from './model/app-props';
 import { SecureApp } from './secure-app';
 
 /** Where and how Prometheus scrapes the app. */

@@ -9,13 +9,20 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..');
 const LIST = path.join(__dirname, 'fixtures', 'api-names.txt');
 
+function ownAndInherited(types: { [fqn: string]: any }, t: any): any[] {
+  const bases = t.kind === 'interface' ? (t.interfaces ?? []).map((fqn: string) => types[fqn]).filter((b: any) => b !== undefined) : [];
+  return [...(t.properties ?? []), ...bases.flatMap((b: any) => ownAndInherited(types, b))];
+}
+
 function assemblyNames(): string[] {
   const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf-8'));
   const names: string[] = [];
   for (const t of Object.values<any>(assembly.types)) {
     names.push(`${t.kind} ${t.fqn}`);
     if (t.initializer) names.push(`${t.fqn}(${(t.initializer.parameters ?? []).map((p: any) => p.name).join(', ')})`);
-    for (const p of t.properties ?? []) names.push(`${t.fqn}${p.static ? '.' : '#'}${p.name}`);
+    // A struct's inherited properties are part of what a caller may pass (jsii flattens them into
+    // Python kwargs), so moving one into a base interface must not read as a removal.
+    for (const p of ownAndInherited(assembly.types, t)) names.push(`${t.fqn}${p.static ? '.' : '#'}${p.name}`);
     for (const m of t.methods ?? []) names.push(`${t.fqn}${m.static ? '.' : '#'}${m.name}(${(m.parameters ?? []).map((p: any) => p.name).join(', ')})`);
     for (const m of t.members ?? []) names.push(`${t.fqn}.${m.name}`);
   }
