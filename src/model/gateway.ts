@@ -205,15 +205,7 @@ export class Gateway implements IEntryPoint {
       type: 'gateway', name: a.name, namespace: a.namespace, sectionName: a.sectionName,
       listeners: listeners.map((l) => ({ ...l })), allowPlainHttp: a.allowPlainHttp ?? false,
     };
-    const meshed = a.meshed || a.serviceAccount !== undefined;
-    this.info = {
-      kind: PeerKind.GATEWAY,
-      description: where,
-      namespace: a.namespace,
-      podLabels: { ...a.podLabels },
-      mesh: meshed ? MeshMode.SIDECAR : undefined,
-      serviceAccountName: a.serviceAccount,
-    };
+    this.info = entryPeerInfo(where, a);
   }
 
   /** What is wrong with the attributes, if anything. */
@@ -224,6 +216,20 @@ export class Gateway implements IEntryPoint {
   public toPeerInfo(): PeerInfo {
     return this.info;
   }
+}
+
+// Gateway and Ingress controller pods are the same kind of peer: a namespace, pod labels and,
+// when they carry a ServiceAccount (or say they are meshed), a mesh identity.
+function entryPeerInfo(description: string, a: { namespace: string; podLabels: { [key: string]: string }; serviceAccount?: string; meshed?: boolean }): PeerInfo {
+  const meshed = a.meshed || a.serviceAccount !== undefined;
+  return {
+    kind: PeerKind.GATEWAY,
+    description,
+    namespace: a.namespace,
+    podLabels: { ...a.podLabels },
+    mesh: meshed ? MeshMode.SIDECAR : undefined,
+    serviceAccountName: a.serviceAccount,
+  };
 }
 
 /**
@@ -254,15 +260,7 @@ export class IngressController implements IEntryPoint {
       a.serviceAccount !== undefined ? checkDnsSubdomain(`${where} serviceAccount`, a.serviceAccount) : undefined,
     ].filter((p): p is string => p !== undefined);
     this.entry = { type: 'ingress', name: a.ingressClassName, namespace: a.namespace, listeners: [], allowPlainHttp: false };
-    const meshed = a.meshed || a.serviceAccount !== undefined;
-    this.info = {
-      kind: PeerKind.GATEWAY,
-      description: `the ${where} controller in ${a.namespace}`,
-      namespace: a.namespace,
-      podLabels: { ...a.podLabels },
-      mesh: meshed ? MeshMode.SIDECAR : undefined,
-      serviceAccountName: a.serviceAccount,
-    };
+    this.info = entryPeerInfo(`the ${where} controller in ${a.namespace}`, a);
   }
 
   /** What is wrong with the attributes, if anything. */
