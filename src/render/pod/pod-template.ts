@@ -1,5 +1,6 @@
 import type { AppArmorRendering } from '../../model/apparmor';
 import type { AppContainer } from './container';
+import { PodSideContainers } from './init-containers';
 import type { KubeLabels, KubePodTemplate, KubeVolumeMount } from './kube';
 import type { Scheduling } from './scheduling';
 import type { PodSecurity } from './security';
@@ -27,6 +28,10 @@ export interface PodTemplateOptions {
   readonly restartPolicy?: string;
   /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates). */
   readonly persistentMounts?: readonly KubeVolumeMount[];
+  /** Init containers and native sidecars. */
+  readonly side?: PodSideContainers;
+  /** Seconds the kubelet waits for a stopping pod (preStop hooks included) before it kills it. */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /**
@@ -46,6 +51,7 @@ export class PodTemplate {
     const { labels, security, appArmor } = this.o;
     const annotations = appArmor?.annotations ? { ...this.o.annotations, ...appArmor.annotations } : this.o.annotations;
     const pod = security._toPodKube();
+    const side = this.o.side ?? PodSideContainers.NONE;
     const container = this.o.container._toKube();
     // A large volume is chowned to fsGroup only when its root does not match already, not at every start.
     const mounts = this.o.persistentMounts?.length ? this.o.persistentMounts : undefined;
@@ -58,14 +64,16 @@ export class PodTemplate {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
         restartPolicy: this.o.restartPolicy,
+        terminationGracePeriodSeconds: this.o.terminationGracePeriodSeconds,
         serviceAccountName: this.o.serviceAccountName,
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.
         enableServiceLinks: false,
         ...pod,
         securityContext,
+        initContainers: side._toKube(),
         containers: [mounts ? { ...container, volumeMounts: [...container.volumeMounts, ...mounts] } : container],
-        volumes: this.o.volumes._toVolumes(),
+        volumes: side.containers.length ? [...this.o.volumes._toVolumes(), ...side._toVolumes()] : this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
       },
     };
