@@ -339,7 +339,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...(this.requireDigest === undefined && settings.requireDigest ? this._parts.side.digestProblems('ClusterSettings requireDigest') : []),
       ...podTargetProblems({
         sidecars: this._parts.side.sidecarNames,
-        meshedToCompletion: this.kindSpec.nativeSidecar && this.mesh?.mode === MeshMode.SIDECAR ? `${this.kindSpec.kind} ${this.path}` : undefined,
+        meshedToCompletion: this.kindSpec.nativeSidecar && this.mesh?.mode === MeshMode.SIDECAR ? this.kindSpec.kind : undefined,
         preStopSleeps: preStopSleeps(this._parts.container.preStop, this._parts.side),
       }, settings),
       ...this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh, settings)).map((v) => v.message),
@@ -387,7 +387,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
         const injected = v.field.includes(`[${ISTIO_INIT}]`);
         const cause = injected || !attribute ? undefined : PodSecurity.relaxationOf(v.field);
         const side = this._parts.side.containers.find((c) => v.field.startsWith(`spec.initContainers[${c.name}].`));
-        const where = cause ? `, set by \`${side ? `${side.what}.` : ''}relax.${cause}\`` : injected ? ', injected by Istio without its CNI plugin' : '';
+        const where = cause ? `, set by \`${side ? `${side.at}.` : ''}relax.${cause}\`` : injected ? ', injected by Istio without its CNI plugin' : '';
         const fix = injected
           ? 'install the Istio CNI plugin and say so with Mesh.sidecar({ istioCni: true }), or use Mesh.ambient(), or make the namespace podSecurity privileged'
           : v.fix;

@@ -106,10 +106,11 @@ export function podTargetProblems(needs: { readonly sidecars: readonly string[];
   const upgrade = (minor: number) => `target Kubernetes 1.${minor} or later with ClusterSettings.apply(app, { kubernetesVersion: '1.${minor}' }) once the cluster runs it`;
   if (!supportsNativeSidecars(t)) {
     if (needs.sidecars.length) {
-      out.push(`sidecars ${needs.sidecars.map((n) => `"${n}"`).join(', ')} are native sidecars (init containers with restartPolicy: Always), which Kubernetes ${t.kubernetesVersion} (the target) does not run: SidecarContainers is on by default only since 1.29. Fix: ${upgrade(29)}.`);
+      const one = needs.sidecars.length === 1;
+      out.push(`${one ? 'sidecar' : 'sidecars'} ${needs.sidecars.map((n) => `"${n}"`).join(', ')} ${one ? 'is a native sidecar (an init container' : 'are native sidecars (init containers'} with restartPolicy: Always), which Kubernetes ${t.kubernetesVersion} (the target) does not run: SidecarContainers is on by default only since 1.29. Fix: ${upgrade(29)}.`);
     }
     if (needs.meshedToCompletion) {
-      out.push(`${needs.meshedToCompletion} runs to completion in a sidecar mesh, so its Istio proxy must be a native sidecar (an init container with restartPolicy: Always, stopped when the app exits), which Kubernetes ${t.kubernetesVersion} (the target) does not run: the proxy would keep the pod running forever. Fix: ${upgrade(29)}, or give the namespace Mesh.ambient(), or keep this workload out of the mesh with mesh: false.`);
+      out.push(`This ${needs.meshedToCompletion} runs to completion in a sidecar mesh, so its Istio proxy must be a native sidecar (an init container with restartPolicy: Always, stopped when the app exits), which Kubernetes ${t.kubernetesVersion} (the target) does not run: the proxy would keep the pod running forever. Fix: ${upgrade(29)}, or give the namespace Mesh.ambient(), or keep this workload out of the mesh with mesh: false.`);
     }
   }
   if (!supportsPreStopSleep(t) && needs.preStopSleeps.length) {

@@ -20,6 +20,8 @@ export interface SideContainer {
   readonly name: string;
   /** How messages name it: `sidecars[0] "log-shipper"`. */
   readonly what: string;
+  /** Where its props are: `sidecars[0]`. */
+  readonly at: string;
   readonly image: string;
   readonly resources: ContainerResources;
   readonly preStop?: PreStop;
@@ -71,7 +73,7 @@ export class PodSideContainers {
       const push = (p: string | undefined) => problems.push(p === undefined ? undefined : `${what}: ${p}`);
       push(checkDnsLabel('name', c.name));
       if (ISTIO_CONTAINER_NAMES.includes(c.name)) push(`name "${c.name}" is a container Istio injects. Fix: choose another name.`);
-      else if (names.has(c.name)) push(`name "${c.name}" is also ${names.get(c.name)}'s: container names are unique in a pod. Fix: choose another name.`);
+      else if (names.has(c.name)) push(`name "${c.name}" is already used by ${names.get(c.name)}: container names are unique in a pod. Fix: choose another name.`);
       if (!names.has(c.name)) names.set(c.name, what);
       push(checkImage('image', c.image));
       const resources = ContainerResources.of(c.resources);
@@ -144,7 +146,7 @@ export class PodSideContainers {
         securityContext: security._toContainerKube(),
         volumeMounts: mounts,
       };
-      built.push({ role, name: c.name, what, image: c.image, resources, preStop: role === 'sidecar' ? c.preStop : undefined, kube, volumes: own_volumes, probedPorts: role === 'sidecar' ? probes.probedPorts() : [] });
+      built.push({ role, name: c.name, what, at, image: c.image, resources, preStop: role === 'sidecar' ? c.preStop : undefined, kube, volumes: own_volumes, probedPorts: role === 'sidecar' ? probes.probedPorts() : [] });
     }
     return new PodSideContainers(built, problems.filter((p): p is string => p !== undefined));
   }
