@@ -60,13 +60,13 @@ export class PreStop {
     private readonly handler: (port: number | undefined) => object,
   ) {}
 
-  /** The port an HTTP hook calls: its own, else `defaultPort`; none for the others. */
-  public targetPort(defaultPort?: number): number | undefined {
+  /** The port an HTTP hook calls: its own, else `defaultPort`; none for the others. @internal */
+  public _targetPort(defaultPort?: number): number | undefined {
     return this.kind === 'httpGet' ? this.port ?? defaultPort : undefined;
   }
 
-  /** Problems with the hook, `what` naming it; `ports` are the container's ports. */
-  public problems(what: string, ports: readonly number[]): string[] {
+  /** Problems with the hook, `what` naming it; `ports` are the container's ports. @internal */
+  public _problems(what: string, ports: number[]): string[] {
     return [
       ...this.check(what),
       this.kind === 'httpGet' && this.port === undefined && ports.length === 0
@@ -78,7 +78,7 @@ export class PreStop {
 
   /** The Kubernetes `lifecycle` field. @internal */
   public _toKube(defaultPort?: number): { preStop: object } {
-    return { preStop: this.handler(this.targetPort(defaultPort)) };
+    return { preStop: this.handler(this._targetPort(defaultPort)) };
   }
 }
 

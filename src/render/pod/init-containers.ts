@@ -107,7 +107,7 @@ export class PodSideContainers {
       }
       if (role === 'sidecar') {
         probes.problems(numbers, '').forEach(push);
-        if (c.preStop) c.preStop.problems('preStop', numbers).forEach(push);
+        if (c.preStop) c.preStop._problems('preStop', numbers).forEach(push);
       }
       const mounts: KubeVolumeMount[] = [];
       const own_volumes: KubeVolume[] = [];
@@ -196,7 +196,7 @@ export function lifecycleProblems(
   p: { readonly preStop?: PreStop; readonly terminationGracePeriodSeconds?: number }, side: PodSideContainers, portNumbers: number[],
 ): string[] {
   return [
-    ...p.preStop?.problems('preStop', portNumbers) ?? [],
+    ...p.preStop?._problems('preStop', portNumbers) ?? [],
     ...gracePeriodProblems(p.terminationGracePeriodSeconds, [
       { what: 'preStop', hook: p.preStop },
       ...side.containers.map((c) => ({ what: `${c.what} preStop`, hook: c.preStop })),
