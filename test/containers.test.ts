@@ -360,6 +360,18 @@ describe('bad input gets the error that names the value and the fix', () => {
     expect(synthError(() => synthApp(app))).toContain(`[test/w] initContainers[0] "i": image "${MIGRATE}" is referenced by tag only, but ClusterSettings requireDigest requires a digest`);
   });
 
+  test('volumes: one ConfigMap mounted with other items, a volume name a claim already takes', () => {
+    expect(thrown(() => build({
+      files: [MountedFiles.fromConfigMap('cfg', '/etc/app')],
+      sidecars: [{ name: 's', image: SHIPPER, files: [MountedFiles.fromConfigMap('cfg', '/etc/s', { items: { 'a.yaml': 'a.yaml' } })] }],
+    }))).toBe('[test/w] sidecars[0] "s": ConfigMap "cfg" at /etc/s would be volume "cm-cfg", which the app container already uses differently. '
+      + 'Fix: mount the same ConfigMap or Secret with the same items, or rename the directory.');
+    const { chart } = newChart();
+    expect(thrown(() => new SecureStatefulSet(chart, 'db', {
+      image: IMAGE, persistentDirs: [{ name: 'shipper-rw-tmp', path: '/data', size: '1Gi' }], sidecars: [{ name: 'shipper', image: SHIPPER }],
+    }))).toBe('[test/db] sidecars[0] "shipper": volume "shipper-rw-tmp" is also the name of a persistent dir or host path of this workload. Fix: rename the container or that volume.');
+  });
+
   test('gRPC service, hook path and port', () => {
     expect(thrown(() => build({ port: 80, readiness: Probe.grpc({ service: 5 as any }), preStop: PreStop.httpGet('drain', { port: 81 }) }))).toBe([
       '[test/w] 3 problems:',
