@@ -5,6 +5,7 @@ import {
 import { checkPodSecurity } from '../src/checks/pod-security';
 import { effectivePodQuota } from '../src/model/pod-quota';
 import { withInjectedContainers } from '../src/render/mesh/injection';
+import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { newChart, one, synthApp } from './support/synth';
 
@@ -103,9 +104,12 @@ describe('init containers and sidecars are hardened like the app container', () 
     expect(shipper.lifecycle).toEqual({ preStop: { exec: { command: ['/shipper', 'flush'] } } });
   });
 
-  test('the pod passes restricted, and validates against the Kubernetes 1.36 schema (native sidecars need 1.28+)', () => {
+  test('the pod passes restricted, validates against the Kubernetes 1.36 schema (native sidecars need 1.28+), and Polaris finds no hardening gap', () => {
     expect(checkPodSecurity(one(out, 'Deployment', 'web').spec.template, 'restricted', 'latest')).toEqual([]);
     expectValidManifests(out, ['1.36']);
+    // What remains is what every SecureApp without callers or liveness probe gets (README, Probes).
+    expect(polarisFailures(out).map((f) => `${f.check} ${f.object}`).sort())
+      .toEqual(['livenessProbeMissing Deployment/web', 'missingNetworkPolicy Deployment/web', 'priorityClassNotSet Deployment/web']);
   });
 });
 
