@@ -1,6 +1,6 @@
 import {
   ClusterSettings, EnvValue, HttpScheme, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, PodSecurityLevel, PreStop, Probe,
-  SecureApp, SecureConfigError, SecureCronJob, SecureDaemonSet, SecureJob, SecureStatefulSet,
+  SecureApp, SecureConfigError, SecureCronJob, SecureDaemonSet, SecureJob, SecureStatefulSet, supportsPreStopSleep,
 } from '../src';
 import { checkPodSecurity } from '../src/checks/pod-security';
 import { effectivePodQuota } from '../src/model/pod-quota';
@@ -330,6 +330,8 @@ describe('bad input gets the error that names the value and the fix', () => {
       '[test/w] preStop uses the preStop sleep action, which Kubernetes 1.29 (the target) runs only behind the PodLifecycleSleepAction feature gate (on by default since 1.30). '
       + 'Fix: target Kubernetes 1.30 or later with ClusterSettings.apply(app, { kubernetesVersion: \'1.30\' }) once the cluster runs it, or use PreStop.exec([\'sleep\', \'<seconds>\']) with an image that has sleep.');
     expect(() => synthApp(build({ initContainers: [{ name: 'migrate', image: MIGRATE }], preStop: PreStop.exec(['sleep', '5']) }, { kubernetesVersion: '1.28' }))).not.toThrow();
+    const t = (kubernetesVersion: string) => ({ kubernetesVersion, istioVersion: '1.27' });
+    expect([supportsPreStopSleep(t('1.29')), supportsPreStopSleep(t('1.30'))]).toEqual([false, true]);
   });
 
   test('a meshed Job on Kubernetes 1.28 is refused: its proxy could not be a native sidecar, so the pod would never complete', () => {
