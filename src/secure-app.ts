@@ -4,6 +4,7 @@ import { DEFAULT_CPU_UTILIZATION_PERCENT, DEFAULT_REPLICAS, MIN_AUTOSCALING_REPL
 import { protocolFromName } from './model/mesh';
 import { ResourceFootprint } from './model/quota';
 import type { SecureAppProps } from './model/app-props';
+import { ownServiceNameProblem } from './model/service-options';
 import { ServiceType } from './model/workload-options';
 import type { WorkloadPorts } from './render/pod/ports';
 import type { IWorkload } from './model/peer';
@@ -15,7 +16,7 @@ function appKind(p: SecureAppProps): WorkloadKindSpec {
   return {
     kind: 'SecureApp',
     defaultProbes: true,
-    problems: (parts) => ({ afterPorts: replicaProblems(p ?? ({} as SecureAppProps)), last: serviceProblems(p ?? ({} as SecureAppProps), parts.ports) }),
+    problems: (parts) => ({ afterPorts: replicaProblems(p ?? ({} as SecureAppProps)), last: [...serviceProblems(p ?? ({} as SecureAppProps), parts.ports), ownServiceNameProblem(p ?? {}, parts.ports.servicePorts.length > 0)] }),
     replicated: () => p.autoscaling !== undefined || (p.replicas ?? DEFAULT_REPLICAS) >= 2,
   };
 }
@@ -66,7 +67,7 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
       this.service = new ApiObject(this, 'Service', {
         apiVersion: 'v1',
         kind: 'Service',
-        metadata,
+        metadata: this.serviceName === this.name ? metadata : { ...metadata, name: this.serviceName },
         spec: {
           type: this.serviceType,
           selector: this.selector,
@@ -115,6 +116,7 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
       podsExplained: `${this.maxReplicas + 1} pods (${this.maxReplicas} ${this.autoscaler ? 'autoscaling max' : 'replicas'} + 1 rollout surge)`,
       perPod,
       serviceTypes: this.serviceType ? [this.serviceType] : [],
+      services: this.serviceType ? [{ type: this.serviceType, ports: this._parts.ports.servicePorts.length }] : [],
     };
   }
 

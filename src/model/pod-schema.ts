@@ -23,6 +23,8 @@ const APP_PROTOCOL: Schema = {
 /** Fields of the pod props (`PodProps`). */
 export const POD_PROPS_FIELDS: { [name: string]: Schema } = {
   image: str,
+  serviceName: str,
+  serviceAccountName: str,
   port: PORT,
   portName: str,
   appProtocol: APP_PROTOCOL,
