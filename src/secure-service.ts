@@ -7,7 +7,8 @@ import { checkDns1035Label, checkPortName, checkPortNumber } from './core/valida
 import { checkIdentities } from './identity';
 import type { ConnectionOptions } from './model/connection';
 import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './model/peer';
-import { meshServicePorts, serviceTypeProblem } from './model/service-options';
+import { propsShapeProblems } from './model/pod-schema';
+import { meshServicePorts, SECURE_SERVICE_FIELDS, serviceTypeProblem } from './model/service-options';
 import { ServiceType } from './model/workload-options';
 import { SecureWorkload } from './secure-workload';
 import { countServiceInQuota } from './workload-services';
@@ -145,6 +146,9 @@ export class SecureService extends Construct implements IPeer {
   private static plan(p: SecureServiceProps) {
     const problems: Array<string | undefined> = [];
     const fail = () => ({ problems: problems.filter((x): x is string => x !== undefined), plan: undefined });
+    // Types first: the checks below read the props as their declared types.
+    problems.push(...propsShapeProblems(p, SECURE_SERVICE_FIELDS));
+    if (problems.length) return fail();
     if (p.name !== undefined) problems.push(typeof p.name === 'string' ? checkDns1035Label('name', p.name) : 'name must be a string. Fix: e.g. "reviews".');
     problems.push(serviceTypeProblem('type', p.type));
     if (p.port !== undefined) problems.push(checkPortNumber('port', p.port));

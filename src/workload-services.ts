@@ -4,9 +4,10 @@ import { INSTANCE_LABEL } from './core/constants';
 import { SecureConfigError } from './core/errors';
 import { checkDns1035Label } from './core/validate';
 import type { WorkloadPort } from './model/peer';
+import { propsShapeProblems } from './model/pod-schema';
 import type { Placement } from './model/placement';
 import {
-  AddServiceOptions, meshServicePorts, resolveServicePorts, ServicePortRecord, serviceTypeProblem,
+  ADD_SERVICE_FIELDS, AddServiceOptions, meshServicePorts, resolveServicePorts, ServicePortRecord, serviceTypeProblem,
 } from './model/service-options';
 import { ServiceType } from './model/workload-options';
 
@@ -42,6 +43,9 @@ export function addWorkloadService(h: ServiceHost, name: string, options: AddSer
   const o = options ?? {};
   const id = `Service-${name}`;
   const where = `addService("${name}")`;
+  // Types first: the checks below read the options as their declared types.
+  const shape = propsShapeProblems(o, ADD_SERVICE_FIELDS).map((p) => `${where} options.${p}`);
+  if (shape.length) throw new SecureConfigError(h.path, shape);
   const problems: Array<string | undefined> = [
     typeof name === 'string' ? checkDns1035Label(`${where} name`, name) : `${where}: the name must be a string. Fix: pass the Service's name, e.g. "frontend-external".`,
     serviceTypeProblem(`${where} type`, o.type),

@@ -263,6 +263,14 @@ describe('SecureService errors', () => {
     expect(thrown(() => new SecureService(chart, 's4', { workloads: [a, far] }))).toContain('the workloads are in different namespaces (test/a: shop, test/far: other)');
   });
 
+  test('props of the wrong type, as a JavaScript caller may pass them', () => {
+    const { chart, a, b } = two();
+    expect(thrown(() => new SecureService(chart, 't1', { workloads: [a, b], port: '8080' as any }))).toBe(
+      '[test/t1] port must be a number, got "8080". Fix: pass a whole number, not text.',
+    );
+    expect(thrown(() => new SecureService(chart, 't2', { workloads: [a, b], type: 'External' as any }))).toContain('type must be exactly "ClusterIP", "NodePort", "LoadBalancer", got "External"');
+  });
+
   test('a user label may not claim membership', () => {
     const { chart } = newChart({ namespace: 'shop' });
     expect(thrown(() => new SecureApp(chart, 'sneak', { image: IMAGE, port: 8080, labels: { 'service.cdk8s-secure.io/reviews': 'true' } })))

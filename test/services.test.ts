@@ -116,8 +116,13 @@ describe('several Services for one workload (addService)', () => {
     expect(thrown(() => web.addService('web-3', { ports: [{ port: 80, targetPort: 8081 }] }))).toContain(
       'Service web-3 ports[0] targets container port 8081/TCP, which the workload does not declare (it has 8080/TCP (http)). Fix: set targetPort to one of those',
     );
-    expect(thrown(() => web.addService('web-4', { type: 'External' as any }))).toContain('addService("web-4") type "External" is not ClusterIP, NodePort or LoadBalancer.');
+    expect(thrown(() => web.addService('web-4', { type: 'External' as any }))).toBe(
+      '[test/web] addService("web-4") options.type must be exactly "ClusterIP", "NodePort", "LoadBalancer", got "External". Fix: use one of those (case matters).',
+    );
     expect(thrown(() => web.addService('web-5', { ports: [] }))).toContain('Service web-5 has no ports.');
+    expect(thrown(() => web.addService('web-6', { ports: [{ port: '80' as any }] }))).toBe(
+      '[test/web] addService("web-6") options.ports[0].port must be a number, got "80". Fix: pass a whole number, not text.',
+    );
     const worker = new SecureApp(chart, 'worker', { name: 'worker', image: IMAGE });
     expect(thrown(() => worker.addService('worker'))).toContain('"worker" is the workload\'s own Service');
     expect(thrown(() => worker.addService('worker-svc'))).toContain('addService("worker-svc"): the workload has no container port for a Service to send to.');

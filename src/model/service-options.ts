@@ -1,3 +1,4 @@
+import { arrayOf, int, obj, oneOf, Schema, str } from '../core/prop-schema';
 import { checkDns1035Label, checkPortName, checkPortNumber } from '../core/validate';
 import { protocolFromName } from './mesh';
 import { Protocol, WorkloadPort } from './peer';
@@ -43,6 +44,20 @@ export interface AddServiceOptions {
    */
   readonly ports?: ServicePortOptions[];
 }
+
+const PORT = int();
+const SERVICE_TYPE = oneOf(ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER);
+
+/** The declared shape of `addService`'s options, for the JavaScript-boundary check. */
+export const ADD_SERVICE_FIELDS: { [name: string]: Schema } = {
+  type: SERVICE_TYPE,
+  ports: arrayOf(obj({ port: PORT, targetPort: PORT, protocol: oneOf('TCP', 'UDP', 'SCTP'), name: str, appProtocol: str }, ['port'])),
+};
+
+/** The declared shape of SecureServiceProps (its workloads are checked by the construct). */
+export const SECURE_SERVICE_FIELDS: { [name: string]: Schema } = {
+  name: str, port: PORT, servicePort: PORT, portName: str, appProtocol: str, type: SERVICE_TYPE,
+};
 
 /** A Service port as written, targeting a container port by name. */
 export interface ServicePortRecord {
