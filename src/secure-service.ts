@@ -4,6 +4,7 @@ import { defaultPortName } from './core/defaults';
 import { childPath, SecureConfigError } from './core/errors';
 import { SERVICE_MEMBER_LABEL_PREFIX } from './core/constants';
 import { checkDns1035Label, checkPortName, checkPortNumber } from './core/validate';
+import { connectPeers } from './connect';
 import { checkIdentities } from './identity';
 import type { ConnectionOptions } from './model/connection';
 import { IPeer, IWorkload, PeerInfo, PeerKind, Protocol, WorkloadPort } from './model/peer';
@@ -76,7 +77,6 @@ export class SecureService extends Construct implements IPeer {
   /** Construct path. */
   public readonly path: string;
   private readonly peerInfo: PeerInfo;
-  private readonly members: SecureWorkload[];
 
   constructor(scope: Construct, id: string, props: SecureServiceProps) {
     const path = childPath(scope, id);
@@ -88,7 +88,6 @@ export class SecureService extends Construct implements IPeer {
     this.name = p.name ?? Names.toDnsLabel(this);
     const bad = p.name === undefined ? checkDns1035Label('name (derived from the construct path)', this.name) : undefined;
     if (bad) throw new SecureConfigError(path, [`${bad} Or set name.`]);
-    this.members = plan.members;
     this.workloads = [...plan.members];
     this.namespace = plan.members[0].namespace;
     this.port = plan.port;
@@ -129,13 +128,12 @@ export class SecureService extends Construct implements IPeer {
 
   /** Admits `peer` to every workload behind the Service (on its port unless `options` names one). */
   public allowFrom(peer: IPeer, options: ConnectionOptions = {}): void {
-    const o = options ?? {};
-    for (const w of this.members) w.allowFrom(peer, o.port === undefined ? { ...o, port: this.port } : o);
+    connectPeers(this.path, peer, this, options);
   }
 
   /** Lets every workload behind the Service connect to `peer`. */
   public allowTo(peer: IPeer, options: ConnectionOptions = {}): void {
-    for (const w of this.members) w.allowTo(peer, options ?? {});
+    connectPeers(this.path, this, peer, options);
   }
 
   public toPeerInfo(): PeerInfo {

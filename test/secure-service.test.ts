@@ -271,6 +271,14 @@ describe('SecureService errors', () => {
     expect(thrown(() => new SecureService(chart, 't2', { workloads: [a, b], type: 'External' as any }))).toContain('type must be exactly "ClusterIP", "NodePort", "LoadBalancer", got "External"');
   });
 
+  test('an intent one member cannot take fails naming the SecureService, and records nothing on any member', () => {
+    const { chart, a, b } = two({ ports: [{ name: 'admin', port: 9000 }] });
+    const svc = new SecureService(chart, 'svc', { workloads: [a, b] });
+    expect(thrown(() => svc.allowFrom(Peer.namespace('ops'), { port: 9000 }))).toMatch(/^\[test\/svc\] SecureApp test\/b does not expose container port 9000\/TCP/);
+    expect(a.declaredConnections).toEqual([]);
+    expect(b.declaredConnections).toEqual([]);
+  });
+
   test('a user label may not claim membership', () => {
     const { chart } = newChart({ namespace: 'shop' });
     expect(thrown(() => new SecureApp(chart, 'sneak', { image: IMAGE, port: 8080, labels: { 'service.cdk8s-secure.io/reviews': 'true' } })))
