@@ -199,7 +199,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * workload of this library, egress there. Never isolates a peer that is not one.
    */
   public allowFrom(peer: IPeer, options: ConnectionOptions = {}): void {
-    this.connect(peer, this, options);
+    connectPeers(this.path, peer, this, options);
   }
 
   /**
@@ -207,7 +207,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * library, ingress there. Same manifests as `peer.allowFrom(this)`.
    */
   public allowTo(peer: IPeer, options: ConnectionOptions = {}): void {
-    this.connect(this, peer, options);
+    connectPeers(this.path, this, peer, options);
   }
 
   /**
@@ -349,11 +349,6 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   /** The pod template, as the kind's object embeds it. @internal */
   protected _renderPodTemplate(): KubePodTemplate {
     return this._pod._toKube();
-  }
-
-  /** Records the connection on every workload involved, or fails naming this workload's path. */
-  private connect(from: IPeer, to: IPeer, options: ConnectionOptions): void {
-    connectPeers(this.path, from, to, options);
   }
 
   /**
