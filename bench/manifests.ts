@@ -12,14 +12,17 @@ import {
 
 const INSTANCE = 'app.kubernetes.io/instance';
 
-const labels = (name: string) => ({
+// part-of is the namespace, version the image's tag (every bench image is tagged 1.0.0).
+const labels = (name: string, ns: string) => ({
   'app.kubernetes.io/instance': name,
   'app.kubernetes.io/managed-by': 'cdk8s-secure',
   'app.kubernetes.io/name': name,
+  'app.kubernetes.io/part-of': ns,
+  'app.kubernetes.io/version': '1.0.0',
 });
-const monitorLabels = (name: string) => ({ ...labels(name), release: 'kube-prometheus-stack' });
+const monitorLabels = (name: string, ns: string) => ({ ...labels(name, ns), release: 'kube-prometheus-stack' });
 const selector = (name: string) => ({ [INSTANCE]: name });
-const meta = (name: string, ns: string) => ({ labels: labels(name), name, namespace: ns });
+const meta = (name: string, ns: string) => ({ labels: labels(name, ns), name, namespace: ns });
 
 const dnsEgress = () => ({
   ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
@@ -82,7 +85,7 @@ export function appObjects(i: number, n: number, ns: string): any[] {
         selector: { matchLabels: selector(name) },
         strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
         template: {
-          metadata: { labels: labels(name) },
+          metadata: { labels: labels(name, ns) },
           spec: {
             affinity: {
               podAntiAffinity: {
@@ -96,7 +99,6 @@ export function appObjects(i: number, n: number, ns: string): any[] {
             containers: [{
               image: appImage(i),
               imagePullPolicy: 'Always',
-              livenessProbe: tcpProbe(10, 20),
               name: 'app',
               ports: containerPorts,
               readinessProbe: tcpProbe(0, 10),
@@ -152,7 +154,7 @@ export function appObjects(i: number, n: number, ns: string): any[] {
     objects.push({
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
-      metadata: { labels: monitorLabels(name), name, namespace: ns },
+      metadata: { labels: monitorLabels(name, ns), name, namespace: ns },
       spec: {
         endpoints: [{ interval: '30s', path: '/metrics', port: 'metrics' }],
         namespaceSelector: { matchNames: [ns] },
@@ -161,7 +163,7 @@ export function appObjects(i: number, n: number, ns: string): any[] {
     }, {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
-      metadata: { labels: monitorLabels(name), name, namespace: ns },
+      metadata: { labels: monitorLabels(name, ns), name, namespace: ns },
       spec: {
         groups: [{
           name: `${ns}.${name}`,
@@ -218,7 +220,7 @@ export function namespaceObjects(ns: string): any[] {
           'pod-security.kubernetes.io/audit': 'restricted',
           'pod-security.kubernetes.io/audit-version': 'latest',
           'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'v1.27',
+          'pod-security.kubernetes.io/enforce-version': 'v1.35',
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/warn-version': 'latest',
         },
