@@ -118,14 +118,19 @@ export interface WorkerResult {
    * to other processes competing for the cores, but includes GC helper threads.
    */
   readonly cpuMs: number;
+  /**
+   * User + system CPU time from libraries loaded to synth done (ms), when the worker marked it:
+   * the work itself, without module loading (per-object costs are computed from it).
+   */
+  readonly workCpuMs?: number;
 }
 
 export const RESULT_PREFIX = 'BENCH-RESULT ';
 
 const ms = (from: bigint, to: bigint) => Number(to - from) / 1e6;
 
-/** Prints the worker result; marks are process.hrtime.bigint() values. */
-export function report(t0: bigint, loaded: bigint, built: bigint, done: bigint): void {
+/** Prints the worker result; marks are process.hrtime.bigint() values, `loadedCpu` process.cpuUsage() when loaded. */
+export function report(t0: bigint, loaded: bigint, built: bigint, done: bigint, loadedCpu?: NodeJS.CpuUsage): void {
   const sinceProcessStartMs = performance.now();
   const usage = process.resourceUsage();
   const result: WorkerResult = {
@@ -136,6 +141,7 @@ export function report(t0: bigint, loaded: bigint, built: bigint, done: bigint):
     sinceProcessStartMs,
     maxRssKiB: usage.maxRSS,
     cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    workCpuMs: loadedCpu && (usage.userCPUTime + usage.systemCPUTime - loadedCpu.user - loadedCpu.system) / 1000,
   };
   process.stdout.write(RESULT_PREFIX + JSON.stringify(result) + '\n');
 }
