@@ -233,25 +233,43 @@ function requireTimes(env: NodeJS.ProcessEnv, k: number): { ours: number[]; kplu
 }
 
 /** Synth times of the example shop (examples/), the repository's own `npx cdk8s synth`. */
+/** Runs a command to completion: wall ms, and user + system CPU ms of it and its children (GNU time, when there). */
+function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): { wall: number; cpu?: number } {
+  const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const cpuFile = path.join(os.tmpdir(), `cdk8s-secure-bench-cpu-${process.pid}`);
+  const start = process.hrtime.bigint();
+  const r = gnuTime
+    ? spawnSync(gnuTime, ['-o', cpuFile, '-f', '%U %S', cmd, ...args], { cwd: ROOT, env, encoding: 'utf8' })
+    : spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) die(`${what} failed: ${failureOf(r, 0)}`);
+  if (!gnuTime) return { wall };
+  const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  fs.rmSync(cpuFile, { force: true });
+  return { wall, cpu: (user + sys) * 1000 };
+}
+
 function shopTimes(outRoot: string, k: number): ShopTimes {
-  const times: { app: number[]; cli: number[]; docs?: number } = { app: [], cli: [] };
+  const times = { app: [] as number[], cli: [] as number[], cliNoCheck: [] as number[], cliStartup: [] as number[], cpu: {} as { [what: string]: number[] }, docs: undefined as number | undefined };
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const record = (what: 'app' | 'cli' | 'cliNoCheck' | 'cliStartup', t: { wall: number; cpu?: number }) => {
+    times[what].push(t.wall);
+    if (t.cpu !== undefined) (times.cpu[what] ??= []).push(t.cpu);
+  };
+  const noCheck = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
   for (let i = 0; i < k; i++) {
     const out = path.join(outRoot, `shop-${i}`);
     // The app writes where CDK8S_OUTDIR says (not dist/), the CLI where --output says.
-    let start = process.hrtime.bigint();
-    let r = spawnSync(process.execPath, ['examples/run.js'], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
-    if (r.status !== 0) die(`the example shop failed to synthesize: ${failureOf(r, 0)}`);
-    times.app.push(Number(process.hrtime.bigint() - start) / 1e6);
+    record('app', timedRun(process.execPath, ['examples/run.js'], { ...process.env, CDK8S_OUTDIR: out }, 'the example shop'));
     times.docs ??= outputSize(out).docs;
     fs.rmSync(out, { recursive: true, force: true });
-    start = process.hrtime.bigint();
-    r = spawnSync(npx, ['cdk8s', 'synth', '--output', out], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) die(`npx cdk8s synth failed: ${failureOf(r, 0)}`);
-    times.cli.push(Number(process.hrtime.bigint() - start) / 1e6);
+    record('cli', timedRun(npx, ['cdk8s', 'synth', '--output', out], process.env, 'npx cdk8s synth'));
     fs.rmSync(out, { recursive: true, force: true });
+    record('cliNoCheck', timedRun(npx, ['cdk8s', 'synth', '--output', out], noCheck, 'npx cdk8s synth'));
+    fs.rmSync(out, { recursive: true, force: true });
+    record('cliStartup', timedRun(npx, ['cdk8s', '--version'], noCheck, 'npx cdk8s --version'));
   }
-  log(`bench: example shop: app ${median(times.app).toFixed(0)} ms, npx cdk8s synth ${median(times.cli).toFixed(0)} ms (medians of ${k})`);
+  log(`bench: example shop: app ${median(times.app).toFixed(0)} ms, npx cdk8s synth ${median(times.cli).toFixed(0)} ms, without the upgrade check ${median(times.cliNoCheck).toFixed(0)} ms, CLI start ${median(times.cliStartup).toFixed(0)} ms (medians of ${k})`);
   return times;
 }
 
