@@ -1,6 +1,7 @@
 import type { AppArmorRendering } from '../../model/apparmor';
 import type { AppContainer } from './container';
-import type { KubeLabels, KubePodTemplate, KubeVolumeMount } from './kube';
+import { PodSideContainers } from './init-containers';
+import type { KubeLabels, KubePodTemplate, KubeVolume, KubeVolumeMount } from './kube';
 import type { Scheduling } from './scheduling';
 import type { PodSecurity } from './security';
 import type { PodVolumes } from './volumes';
@@ -25,8 +26,16 @@ export interface PodTemplateOptions {
   readonly appArmor?: AppArmorRendering;
   /** The pods' restartPolicy (Jobs: Never or OnFailure); unset means Always. */
   readonly restartPolicy?: string;
-  /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates). */
+  /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates, a Deployment's claims). */
   readonly persistentMounts?: readonly KubeVolumeMount[];
+  /** Other mounts the kind provides (a node agent's read-only host paths), after the persistent ones. */
+  readonly kindMounts?: readonly KubeVolumeMount[];
+  /** Volumes the kind adds to the pod's own (a Deployment's claims, a node agent's host paths). */
+  readonly kindVolumes?: readonly KubeVolume[];
+  /** Init containers and native sidecars. */
+  readonly side?: PodSideContainers;
+  /** Seconds the kubelet waits for a stopping pod (preStop hooks included) before it kills it. */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /**
@@ -46,9 +55,11 @@ export class PodTemplate {
     const { labels, security, appArmor } = this.o;
     const annotations = appArmor?.annotations ? { ...this.o.annotations, ...appArmor.annotations } : this.o.annotations;
     const pod = security._toPodKube();
+    const side = this.o.side ?? PodSideContainers.NONE;
     const container = this.o.container._toKube();
     // A large volume is chowned to fsGroup only when its root does not match already, not at every start.
     const mounts = this.o.persistentMounts?.length ? this.o.persistentMounts : undefined;
+    const extra = mounts || this.o.kindMounts?.length ? [...mounts ?? [], ...this.o.kindMounts ?? []] : undefined;
     const securityContext = {
       ...pod.securityContext,
       ...(mounts ? { fsGroupChangePolicy: 'OnRootMismatch' as const } : {}),
@@ -58,14 +69,17 @@ export class PodTemplate {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
         restartPolicy: this.o.restartPolicy,
+        terminationGracePeriodSeconds: this.o.terminationGracePeriodSeconds,
         serviceAccountName: this.o.serviceAccountName,
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.
         enableServiceLinks: false,
         ...pod,
         securityContext,
-        containers: [mounts ? { ...container, volumeMounts: [...container.volumeMounts, ...mounts] } : container],
-        volumes: this.o.volumes._toVolumes(),
+        initContainers: side._toKube(),
+        containers: [extra ? { ...container, volumeMounts: [...container.volumeMounts, ...extra] } : container],
+        volumes: this.o.kindVolumes?.length || side.containers.length
+          ? [...this.o.volumes._toVolumes(), ...this.o.kindVolumes ?? [], ...side._toVolumes()] : this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
       },
     };
