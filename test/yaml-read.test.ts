@@ -105,22 +105,22 @@ describe('readPlainYaml reads what cdk8s writes, exactly as yaml does', () => {
     expect(readPlainYaml('a: |2-\n   lead\n')).toEqual([{ a: ' lead' }]);
   });
 
-  test('random strings in every position (3,000 seeded cases)', () => {
+  test('random strings in every position (1,500 seeded cases)', () => {
     const r = prng(0x7ead);
     let direct = 0;
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 1500; i++) {
       const s = randomString(r);
       const doc = i % 3 === 0 ? { v: s } : i % 3 === 1 ? { [s]: [s] } : { a: [{ [s]: s, b: [s, [s]] }] };
       agree(`case ${i}`, Yaml.stringify(doc));
       if (agree(`tamed case ${i}`, Yaml.stringify(tame(doc)))) direct++;
     }
-    expect(direct).toBeGreaterThan(1000);
+    expect(direct).toBeGreaterThan(500);
   });
 
-  test('generated manifests in multi-document files (600 seeded files), from cdk8s and from the emitter', () => {
+  test('generated manifests in multi-document files (300 seeded files), from cdk8s and from the emitter', () => {
     const r = prng(61);
     let direct = 0;
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 300; i++) {
       const raw = [randomManifest(r, i), randomObject(r, 0), randomValue(r, 0), randomManifest(r, i + 1)];
       agree(`file ${i}`, Yaml.stringify(...raw));
       const docs = raw.map(tame);
@@ -128,7 +128,7 @@ describe('readPlainYaml reads what cdk8s writes, exactly as yaml does', () => {
       expect(stringifyYaml(...docs)).toBe(text);
       if (agree(`tamed file ${i}`, text)) direct++;
     }
-    expect(direct).toBeGreaterThan(150);
+    expect(direct).toBeGreaterThan(75);
   });
 });
 
@@ -167,11 +167,11 @@ describe('outside the subset it declines, and yaml answers', () => {
     else expect(exact(parseManifestYaml(text, 'x.yaml'))).toBe(exact(ref.docs));
   });
 
-  test('mutated manifests (2,000 seeded edits): whatever the reader accepts, yaml reads the same', () => {
+  test('mutated manifests (1,000 seeded edits): whatever the reader accepts, yaml reads the same', () => {
     const r = prng(0xed17);
     const edits = [' ', '  ', '#', ': ', '- ', '"', "'", '|', '-', '---', ':', '\\', 'x', '', '{}', '[]', '&a ', '*a'];
     let direct = 0;
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < 1000; i++) {
       const lines = Yaml.stringify(tame(randomManifest(r, i)), tame(randomObject(r, 0))).split('\n');
       for (let k = 0; k < 1 + Math.floor(r() * 3); k++) {
         const at = Math.floor(r() * lines.length);
@@ -185,6 +185,6 @@ describe('outside the subset it declines, and yaml answers', () => {
       }
       if (agree(`mutation ${i}`, lines.join('\n'))) direct++;
     }
-    expect(direct).toBeGreaterThan(200);
+    expect(direct).toBeGreaterThan(100);
   });
 });
