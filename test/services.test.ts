@@ -208,7 +208,7 @@ describe('decoupled workload, ServiceAccount and Service names (Bookinfo details
     const { app: a4, chart: c4 } = newChart({ namespace: 'shop' });
     new SecureApp(c4, 'a', { name: 'a', serviceAccountName: 'shared', image: IMAGE, port: 8080 });
     new SecureApp(c4, 'b', { name: 'b', serviceAccountName: 'shared', image: IMAGE, port: 8080 });
-    expect(() => synthApp(a4)).toThrow(/ServiceAccount shop\/shared is written twice, by test\/a\/ServiceAccount and by test\/b\/ServiceAccount/);
+    expect(() => synthApp(a4)).toThrow('[test/b] ServiceAccount shop/shared is written twice, by test/a/ServiceAccount and by test/b/ServiceAccount; the second would replace the first when applied. Fix: give one of them another `name` or `serviceAccountName` (or put them in different namespaces).');
     const c5 = new Chart(newChart().app, 'c5');
     expect(thrown(() => new SecureApp(c5, 'x', { image: IMAGE, serviceAccountName: 'Bad_SA' }))).toContain('serviceAccountName "Bad_SA" is not a valid DNS-1123 subdomain');
     expect(thrown(() => new SecureApp(c5, 'y', { image: IMAGE, serviceName: 7 as any }))).toContain('serviceName must be a string');
