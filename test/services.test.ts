@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import {
-  Gateway, IsolatedNamespace, ListenerProtocol, Mesh, MonitoredService, Protocol, runRules, SecureApp, SecureConfigError, SecureStatefulSet,
+  Gateway, IsolatedNamespace, ListenerProtocol, Mesh, MonitoredService, Protocol, RbacSubject, runRules, SecureApp, SecureConfigError, SecureStatefulSet,
   ServiceType,
 } from '../src';
 import { expectValidManifests } from './support/schema';
@@ -202,6 +202,15 @@ describe('decoupled workload, ServiceAccount and Service names (Bookinfo details
     const rules = JSON.stringify(one(synthApp(a3), 'PrometheusRule').spec);
     expect(rules).toContain('job=\\"api\\"');
     expect(rules).not.toContain('job=\\"api-v2\\"');
+  });
+
+  test('a RoleBinding for a workload binds its ServiceAccount, not its name', () => {
+    const { app: a6, chart: c6 } = newChart();
+    const deployer = new SecureApp(new IsolatedNamespace(c6, 'ops'), 'deployer', { name: 'deployer-v2', serviceAccountName: 'deployer', image: IMAGE });
+    new IsolatedNamespace(c6, 'shop', { editors: [RbacSubject.fromWorkload(deployer)] });
+    const binding = all(synthApp(a6), 'RoleBinding').find((r) => r.metadata.namespace === 'shop')!;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'deployer', namespace: 'ops' }]);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' });
   });
 
   test('two workloads with one ServiceAccount name collide; bad names are refused', () => {
