@@ -17,6 +17,8 @@ import { Peer, Protocol, WorkloadPort } from './model/peer';
 import { DEFAULT_PORT_NAME } from './core/defaults';
 import type { SecureAppProps } from './model/app-props';
 import { SecureApp } from './secure-app';
+import { MONITORED_SERVICE_FIELDS } from './model/monitoring-schema';
+import { propsShapeProblems } from './model/pod-schema';
 
 /** Where and how Prometheus scrapes the app. */
 export interface MetricsOptions {
@@ -193,6 +195,9 @@ export class MonitoredService extends SecureApp {
     // SecureApp's own problems with the props join ours, so one error lists everything.
     const fail = (ours: Array<string | undefined>) => throwIfProblems(path, [...SecureApp._inputProblems(scope, id, props), ...ours]);
     if (!m) fail(['metrics is missing. Fix: set metrics: { port: <metrics container port> }.']);
+    // Types first, so the checks below read the options as declared.
+    const shape = propsShapeProblems(props, MONITORED_SERVICE_FIELDS);
+    if (shape.length > 0) fail(shape);
     const declared = [
       ...(props.port !== undefined ? [{ name: props.portName ?? DEFAULT_PORT_NAME, port: props.port, main: true }] : []),
       ...(props.ports ?? []).map((p) => ({ name: p.name, port: p.port, main: false })),

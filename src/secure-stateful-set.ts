@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkQuantity, parseQuantity } from './core/validate';
+import { checkQuantity, formatQuantity, parseQuantity } from './core/validate';
 import { protocolFromName } from './model/mesh';
 import type { IWorkload } from './model/peer';
 import type { IPlacedWorkload } from './model/placement';
@@ -65,7 +65,8 @@ function claimQuota(dirs: readonly PersistentDir[], replicas: number): { [key: s
       add(`${d.storageClassName}.storageclass.storage.k8s.io/persistentvolumeclaims`, replicas);
     }
   }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, String(v)]));
+  // Storage in the units the sizes are written in, so quota messages show them.
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, k.endsWith('persistentvolumeclaims') ? String(v) : formatQuantity(v, dirs.map((d) => d.size))]));
 }
 
 function statefulKind(p: SecureStatefulSetProps): WorkloadKindSpec {

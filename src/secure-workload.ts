@@ -5,7 +5,7 @@ import { ISTIO_INIT } from './core/constants';
 import { deepFreeze } from './core/snapshot';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
-import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
+import { addQuantities, checkAnnotationKeys, checkDnsLabel, checkLabels } from './core/validate';
 import { checkIdentities } from './identity';
 import { POD_PROPS_FIELDS, propsShapeProblems, SECURE_APP_FIELDS } from './model/pod-schema';
 import { openForeignSides } from './foreign-peers';
@@ -19,7 +19,7 @@ import type { AllowToHostOptions } from './model/hosts';
 import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
-import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
+import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementProblem } from './model/placement';
 import { ResourceFootprint } from './model/quota';
 import { ClusterSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
@@ -393,6 +393,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     const own = kind.problems(parts);
     // In the order the props are documented, so one error reads like the props it is about.
     const found = [
+      placementProblem(placement),
       ...parts.container.imageProblems(),
       p.name !== undefined ? checkDnsLabel('name', p.name) : undefined,
       ...parts.ports.problems(),
@@ -407,6 +408,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...p.appArmorProfile?.problems() ?? [],
       p.labels ? checkLabels('label', p.labels) : undefined,
       ...reservedKeyProblems('label', 'pod label', p.labels),
+      p.podAnnotations ? checkAnnotationKeys('podAnnotations', p.podAnnotations) : undefined,
       ...reservedKeyProblems('podAnnotations', 'pod annotation', p.podAnnotations),
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
       p.version !== undefined ? checkLabels('version', { 'app.kubernetes.io/version': p.version }) : undefined,
