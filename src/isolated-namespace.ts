@@ -7,6 +7,7 @@ import { childPath, throwIfProblems } from './core/errors';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { checkIdentities } from './identity';
 import { openWaitingForeignSides } from './foreign-peers';
+import { judgeWrittenObjects } from './written-objects';
 import { registerIsolatedNamespace } from './model/isolated-registry';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
 import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
@@ -371,6 +372,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
     bind('view', props.viewers);
 
     this.node.addValidation({ validate: () => this.checkMembers(limits.max) });
+    judgeWrittenObjects(this);
     checkIdentities(this);
   }
 

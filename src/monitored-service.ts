@@ -17,6 +17,7 @@ import { Peer, Protocol, WorkloadPort } from './model/peer';
 import { DEFAULT_PORT_NAME } from './core/defaults';
 import type { SecureAppProps } from './model/app-props';
 import { SecureApp } from './secure-app';
+import { judgeWrittenObjects } from './written-objects';
 import { MONITORED_SERVICE_FIELDS } from './model/monitoring-schema';
 import { propsShapeProblems } from './model/pod-schema';
 
@@ -268,6 +269,7 @@ export class MonitoredService extends SecureApp {
     done.add(namespace);
     // In the chart of the first service that asks, which applies it along with that service.
     const holder = new Construct(Chart.of(scope), `PrometheusDiscovery-${namespace}`);
+    judgeWrittenObjects(holder);
     const metadata = { name: 'prometheus-discovery', namespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-secure' } };
     new ApiObject(holder, 'Role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',

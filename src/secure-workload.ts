@@ -33,6 +33,7 @@ import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
 import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
+import { judgeWrittenObjects } from './written-objects';
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
@@ -279,6 +280,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       });
     }
     this.node.addValidation({ validate: () => this.violations() });
+    // The Service, policies and the other objects as written (the pod and its account are judged by violations()).
+    judgeWrittenObjects(this, () => [this.serviceAccount]);
     checkIdentities(this);
   }
 
