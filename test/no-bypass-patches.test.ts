@@ -152,6 +152,33 @@ describe('AuthorizationPolicy and PeerAuthentication patches', () => {
   });
 });
 
+describe('workload patches that retie the pods to other policies', () => {
+  test('a selector label taken from another app fails synth, naming the patch', () => {
+    const { app, web } = shop();
+    web.deployment.addJsonPatch(JsonPatch.replace('/spec/template/metadata/labels/app.kubernetes.io~1instance', 'api'));
+    expect(() => synthApp(app)).toThrow('[test/shop/web] Deployment shop/web spec.template.metadata.labels["app.kubernetes.io/instance"]: is "api" where the library wrote "web": the selectors of the Deployment, Service, NetworkPolicy and AuthorizationPolicy use it (set `name` to choose its value), written by the JSON patch on Deployment test/shop/web/Deployment (replace /spec/template/metadata/labels/app.kubernetes.io~1instance).');
+  });
+
+  test('another ServiceAccount, selector, or a capture-exemption annotation fails synth', () => {
+    const cases: Array<[JsonPatch, string]> = [
+      [JsonPatch.replace('/spec/template/spec/serviceAccountName', 'api'), 'Deployment shop/web spec.template.spec.serviceAccountName: is "api" where the library wrote "web", which is the pods\' mesh identity and the policies\' subject'],
+      [JsonPatch.replace('/spec/selector', { matchLabels: { 'app.kubernetes.io/instance': 'api' } }), 'Deployment shop/web spec.selector: is {"matchLabels":{"app.kubernetes.io/instance":"api"}}'],
+      [JsonPatch.add('/spec/template/metadata/annotations', { 'traffic.sidecar.istio.io/excludeInboundPorts': '8080' }), 'spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"]: is "8080" where the library wrote null: it exempts ports or addresses from the sidecar'],
+    ];
+    for (const [patch, message] of cases) {
+      const { app, web } = shop(true);
+      web.deployment.addJsonPatch(patch);
+      expect(() => synthApp(app)).toThrow(message);
+    }
+  });
+
+  test('a free label added to the pods still synthesizes', () => {
+    const { app, web } = shop();
+    web.deployment.addJsonPatch(JsonPatch.add('/spec/template/metadata/labels/tier', 'front'));
+    expect(one(synthApp(app), 'Deployment', 'web').spec.template.metadata.labels.tier).toBe('front');
+  });
+});
+
 describe('the read of cdk8s\' patches is guarded', () => {
   test('a patch applied through the public API is seen by the check (fails if cdk8s moves its patches)', () => {
     const { web } = shop();

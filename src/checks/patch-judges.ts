@@ -7,6 +7,7 @@
  * and what changed; the construct adds which patch wrote it and the fix.
  */
 import { cidrContains, cidrsCover, parseCidr } from '../core/cidr';
+import { reservedKey } from '../core/reserved-keys';
 
 type Obj = Record<string, any>;
 
@@ -259,8 +260,44 @@ function unchangedFindings(before: Obj, after: Obj): PatchFinding[] {
   return fields.map((f) => ({ subject: subjectOf(after), field: f, message: 'differs from what the library wrote, and the library judged what it wrote' }));
 }
 
-// Kinds whose content is judged above. Other kinds (workloads, whose pods the pod checks judge,
-// monitors, budgets) are judged for their identity only.
+// ---------------------------------------------------------------------------------------------
+// Workloads: their pods are judged by the pod checks; here, what ties the pods to the policies.
+
+function templateOf(m: Obj): { at: string; template: Obj } | undefined {
+  if (isObj(m.spec?.jobTemplate?.spec?.template)) return { at: 'spec.jobTemplate.spec.template', template: m.spec.jobTemplate.spec.template };
+  if (isObj(m.spec?.template)) return { at: 'spec.template', template: m.spec.template };
+  return undefined;
+}
+
+// What the mesh-injection check already reports (an opt-out of a meshed pod) is not repeated.
+const INJECTION_OPT_OUT: Record<string, string> = { 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none' };
+
+function workloadFindings(before: Obj, after: Obj): PatchFinding[] {
+  const subject = subjectOf(after);
+  const out: PatchFinding[] = [];
+  if (!same(after.spec?.selector, before.spec?.selector)) {
+    out.push({ subject, field: 'spec.selector', message: `is ${JSON.stringify(after.spec?.selector ?? null)} where the library wrote ${JSON.stringify(before.spec?.selector ?? null)}` });
+  }
+  const b = templateOf(before);
+  const a = templateOf(after);
+  if (!b || !a) return out;
+  if (a.template.spec?.serviceAccountName !== b.template.spec?.serviceAccountName) {
+    out.push({ subject, field: `${a.at}.spec.serviceAccountName`, message: `is ${JSON.stringify(a.template.spec?.serviceAccountName ?? null)} where the library wrote ${JSON.stringify(b.template.spec?.serviceAccountName ?? null)}, which is the pods' mesh identity and the policies' subject` });
+  }
+  for (const [map, place] of [['labels', 'pod label'], ['annotations', 'pod annotation']] as const) {
+    const mb = isObj(b.template.metadata?.[map]) ? b.template.metadata[map] : {};
+    const ma = isObj(a.template.metadata?.[map]) ? a.template.metadata[map] : {};
+    for (const key of new Set([...Object.keys(mb), ...Object.keys(ma)])) {
+      if (ma[key] === mb[key] || INJECTION_OPT_OUT[key] === ma[key]) continue;
+      const rule = reservedKey(place, key);
+      if (rule) out.push({ subject, field: `${a.at}.metadata.${map}["${key}"]`, message: `is ${JSON.stringify(ma[key] ?? null)} where the library wrote ${JSON.stringify(mb[key] ?? null)}: ${rule.why} (${rule.fix})` });
+    }
+  }
+  return out;
+}
+
+// Kinds whose content is judged above. Other kinds (monitors, budgets, autoscalers, dashboards)
+// are judged for their identity only.
 const JUDGES: Record<string, (before: Obj, after: Obj) => PatchFinding[]> = {
   NetworkPolicy: networkPolicyFindings,
   Service: serviceFindings,
@@ -268,6 +305,11 @@ const JUDGES: Record<string, (before: Obj, after: Obj) => PatchFinding[]> = {
   PeerAuthentication: peerAuthenticationFindings,
   Namespace: namespaceFindings,
   ServiceAccount: serviceAccountFindings,
+  Deployment: workloadFindings,
+  StatefulSet: workloadFindings,
+  DaemonSet: workloadFindings,
+  Job: workloadFindings,
+  CronJob: workloadFindings,
 };
 // Objects that grant, route or bound something: a patch may only relabel them.
 const RENDERED_AS_IS = new Set(['CiliumNetworkPolicy', 'Sidecar', 'ServiceEntry', 'ReferenceGrant', 'HTTPRoute', 'Ingress',
