@@ -25,8 +25,11 @@ export interface ResourceFootprint {
   readonly claimsExplained?: string;
 }
 
-/** `n` of quota `key`, in the units the user wrote (`like`: the quota's value and the apps' requests). */
-function format(key: string, n: number, like: readonly string[]): string {
+/**
+ * `n` of quota `key` as a quantity, in the units the user wrote (`like`: the quantities it was
+ * summed from, and the quota's value): a count for counted keys.
+ */
+export function formatQuotaValue(key: string, n: number, like: readonly string[] = []): string {
   if (key === 'pods' || key.startsWith('services') || key.startsWith('count/') || key.endsWith('persistentvolumeclaims')) return String(n);
   return formatQuantity(n, like);
 }
@@ -55,7 +58,7 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
         explain = `${w.path}: ${need} ${type} Service`;
       } else if (w.claims?.[key] !== undefined) {
         need = parseQuantity(w.claims[key]) ?? 0;
-        explain = `${w.path}: ${w.claimsExplained ?? format(key, need, [w.claims[key], limit])}`;
+        explain = `${w.path}: ${w.claimsExplained ?? formatQuotaValue(key, need, [w.claims[key], limit])}`;
       } else {
         const per = w.perPod[key] !== undefined ? parseQuantity(w.perPod[key]) ?? 0 : 0;
         need = per * w.maxPods;
@@ -65,7 +68,7 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
       total += need;
     }
     if (total > allowed + 1e-9) {
-      problems.push(`ResourceQuota ${key} is ${limit} but the apps inside need ${format(key, total, [...workloads.flatMap((w) => [w.perPod[key], w.claims?.[key]]).filter((q): q is string => q !== undefined), limit])} (${parts.join('; ')}). Fix: raise quota['${key}'] of the IsolatedNamespace, or lower replicas, autoscaling.maxReplicas or resources.`);
+      problems.push(`ResourceQuota ${key} is ${limit} but the apps inside need ${formatQuotaValue(key, total, [...workloads.flatMap((w) => [w.perPod[key], w.claims?.[key]]).filter((q): q is string => q !== undefined), limit])} (${parts.join('; ')}). Fix: raise quota['${key}'] of the IsolatedNamespace, or lower replicas, autoscaling.maxReplicas or resources.`);
     }
   }
   return problems;
