@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, RbacSubject, SecureApp } from '../src';
+import { formatQuantity } from '../src/core/validate';
 import { newChart, one, synthApp } from './support/synth';
 
 // Issue 14, class 6 (the remainder): input checked at the JavaScript boundary, exact messages.
@@ -149,5 +150,19 @@ describe('MonitoredService and IsolatedNamespace props are type-checked like Sec
     ['a number for a subject name', { admins: [RbacSubject.group(7 as any)] }, 'admins: an RBAC Group name must be a string, got number. Fix: pass the name as text.'],
   ])('IsolatedNamespace: %s is refused', (_name, props, message) => {
     expect(ns(props)).toThrow(message);
+  });
+});
+
+describe('formatQuantity: a sum in the units of its parts', () => {
+  test.each([
+    [2 ** 28 + 2 ** 27, ['256Mi', '128Mi'], '384Mi'],
+    [2 ** 30 + 2 ** 27, ['1Gi', '128Mi'], '1152Mi'],
+    [1.5e9, ['1G', '500M'], '1500M'],
+    [1.5, ['1', '500m'], '1500m'],
+    [0.30000000000000004, ['100m', '200m'], '300m'],
+    [2 ** 30 * 1.25, ['1Gi'], '1.25Gi'],
+    [1234567, ['1e3'], '1234567'],
+  ])('%d written like %j is %s', (n, like, shown) => {
+    expect(formatQuantity(n, like)).toBe(shown);
   });
 });

@@ -221,20 +221,23 @@ export function checkCidr(what: string, cidr: string): string | undefined {
 }
 
 /**
- * `n` written in the unit of one of the quantities `like` (the first in which it is exact to
- * three decimals), so messages show "384Mi" rather than the bytes a sum comes to; otherwise in a
- * unit exact for Kubernetes (whole units, or milli).
+ * `n` written in the unit of one of the quantities `like`, so messages show "384Mi" rather than
+ * the bytes a sum comes to: the first unit in which it is whole ("1152Mi" for 1Gi + 128Mi), else
+ * the first in which it is exact to three decimals; otherwise in a unit exact for Kubernetes
+ * (whole units, or milli).
  */
 export function formatQuantity(n: number, like: readonly string[]): string {
-  for (const q of like) {
+  const units = like.flatMap((q) => {
     const m = typeof q === 'string' ? QUANTITY.exec(q) : null;
     const suffix = m ? m[2] ?? '' : undefined;
     const factor = suffix === undefined ? undefined : BINARY_SUFFIX[suffix] ?? DECIMAL_SUFFIX[suffix];
-    if (factor === undefined) continue;
-    const v = n / factor;
-    const thousandths = Math.round(v * 1000);
-    if (Math.abs(v * 1000 - thousandths) < 1e-6 * Math.max(1, Math.abs(v * 1000))) return `${thousandths / 1000}${suffix}`;
-  }
+    return factor === undefined ? [] : [{ suffix: suffix!, factor }];
+  });
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
+  const whole = units.find((u) => near(n / u.factor, Math.round(n / u.factor)));
+  if (whole) return `${Math.round(n / whole.factor)}${whole.suffix}`;
+  const exact = units.find((u) => near((n / u.factor) * 1000, Math.round((n / u.factor) * 1000)));
+  if (exact) return `${Math.round((n / exact.factor) * 1000) / 1000}${exact.suffix}`;
   return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
 }
 

@@ -31,6 +31,8 @@ export interface ResourceFootprint {
  */
 export function formatQuotaValue(key: string, n: number, like: readonly string[] = []): string {
   if (key === 'pods' || key.startsWith('services') || key.startsWith('count/') || key.endsWith('persistentvolumeclaims')) return String(n);
+  // CPU is written in cores or millicores: whole cores when whole.
+  if (key.endsWith('cpu')) return Number.isInteger(Math.round(n * 1e6) / 1e6) ? String(Math.round(n)) : `${Math.round(n * 1000)}m`;
   return formatQuantity(n, like);
 }
 
