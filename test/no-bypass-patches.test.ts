@@ -1,5 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { IsolatedNamespace, Mesh, MtlsMode, Peer, SecureApp } from '../src';
+import { IsolatedNamespace, Mesh, MtlsMode, Peer, SecureApp, SecureService } from '../src';
 import { patchesOf } from '../src/written-objects';
 import { newChart, one, synthApp } from './support/synth';
 
@@ -206,5 +206,16 @@ describe('the read of cdk8s\' patches is guarded', () => {
     const out = synthApp(app);
     expect(one(out, 'NetworkPolicy', 'api').metadata.labels.team).toBe('payments');
     expect(patchesOf(api.networkPolicy)).toEqual(['add /metadata/labels/team']);
+  });
+});
+
+describe('a SecureService\'s Service is judged too', () => {
+  test('a selector patched to every pod fails synth, naming the patch', () => {
+    const { app, chart } = newChart();
+    const a = new SecureApp(chart, 'a', { name: 'a', image: IMAGE, port: 8080 });
+    const b = new SecureApp(chart, 'b', { name: 'b', image: IMAGE, port: 8080 });
+    const svc = new SecureService(chart, 'front', { name: 'front', workloads: [a, b] });
+    svc.service.addJsonPatch(JsonPatch.replace('/spec/selector', {}));
+    expect(() => synthApp(app)).toThrow(/\[test\/front\] Service default\/front spec\.selector: is \{\} where the library wrote \{"[^"]+":"true"\}, which changes which pods the Service sends traffic to or who can reach it, written by the JSON patch on Service test\/front\/Service \(replace \/spec\/selector\)\./);
   });
 });
