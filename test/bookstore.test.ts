@@ -34,7 +34,7 @@ const ISTIOD_RULE = {
 };
 const workloadKinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
 const injected = () => out.filter((m) => workloadKinds.includes(m.kind))
-  .map((m) => ({ ref: `${m.kind}/${m.metadata.name}`, pod: withInjectedContainers(podTemplateOf(m)!, Mesh.sidecar({ istioCni: true }), { kubernetesVersion: '1.35', istioVersion: '1.26' }) }));
+  .map((m) => ({ ref: `${m.kind}/${m.metadata.name}`, pod: withInjectedContainers(podTemplateOf(m) as any, Mesh.sidecar({ istioCni: true }), { kubernetesVersion: '1.35', istioVersion: '1.26' }) }));
 
 describe('the bookstore example: conformance', () => {
   test('it has every kind, and no object but the library\'s', () => {
@@ -42,15 +42,19 @@ describe('the bookstore example: conformance', () => {
     expect(out.every((m) => m.metadata.namespace === NS || m.kind === 'Namespace')).toBe(true);
   });
 
-  test('every object validates against the Kubernetes 1.27 and 1.36 schemas, or its CRD schema', () => {
-    expectValidManifests(out);
+  test('every object validates against the Kubernetes 1.36 schema, or its CRD schema (1.27 has no native sidecars)', () => {
+    // The example targets the library's default Kubernetes (1.35): pgbouncer is a native sidecar
+    // (an init container with restartPolicy: Always, 1.29+), which the 1.27 schema does not know.
+    expectValidManifests(out, ['1.36']);
+    expect(() => expectValidManifests([one(out, 'Deployment', 'orders')], ['1.27'])).toThrow('spec.template.spec.initContainers[0].restartPolicy: unknown field "restartPolicy"');
+    expectValidManifests(out.filter((m) => !(m.kind === 'Deployment' && m.metadata.name === 'orders')), ['1.27']);
   });
 
   test('every pod, with the Istio sidecar injected, passes Pod Security restricted (this library, v1.27 and latest)', () => {
     const pods = injected();
     expect(pods.length).toBe(7);
     for (const { ref, pod } of pods) {
-      expect(pod.spec.initContainers.concat(pod.spec.containers).map((c: any) => c.name)).toContain('istio-proxy');
+      expect([...pod.spec.initContainers ?? [], ...pod.spec.containers].map((c: any) => c.name)).toContain('istio-proxy');
       expect([ref, checkPodSecurity(pod, 'restricted', 'v1.27'), checkPodSecurity(pod, 'restricted', 'latest')]).toEqual([ref, [], []]);
     }
   });
@@ -131,6 +135,22 @@ describe('the bookstore example: each kind', () => {
     expect(cron.spec).toMatchObject({ schedule: '30 2 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 300 });
     expect(cron.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(3600);
     expect(cron.spec.jobTemplate.spec.template.metadata.annotations['sidecar.istio.io/nativeSidecar']).toBe('true');
+  });
+
+  test('orders: pgbouncer runs as a native sidecar, hardened like the app container, with its config from a Secret', () => {
+    const pod = one(out, 'Deployment', 'orders').spec.template.spec;
+    const [app] = pod.containers;
+    expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['pgbouncer', 'Always']]);
+    const pgbouncer = pod.initContainers[0];
+    expect(pgbouncer.securityContext).toEqual(app.securityContext);
+    expect(pgbouncer.resources).toEqual({ requests: { cpu: '50m', memory: '32Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '256Mi' } });
+    expect(pgbouncer.ports).toEqual([{ name: 'pgbouncer', containerPort: 6432, protocol: 'TCP' }]);
+    expect(pgbouncer.volumeMounts).toEqual([{ name: 'pgbouncer-rw-tmp', mountPath: '/tmp' }, { name: 'secret-orders-pgbouncer', mountPath: '/etc/pgbouncer', readOnly: true }]);
+    // The pool's port is the pod's own: no Service, and no NetworkPolicy rule, exposes it.
+    expect(one(out, 'Service', 'orders').spec.ports.map((p: any) => p.port)).toEqual([9000]);
+    expect(one(out, 'NetworkPolicy', 'orders').spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([9000]);
+    const withProxy = injected().find((i) => i.ref === 'Deployment/orders')!.pod;
+    expect([...withProxy.spec.initContainers ?? [], ...withProxy.spec.containers].map((c: any) => c.name)).toEqual(['istio-validation', 'pgbouncer', 'app', 'istio-proxy']);
   });
 
   test('the OpenTelemetry agent: one pod per node, no surge, no host access of any kind', () => {
