@@ -144,5 +144,15 @@ const ISTIO_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'mongo', 
  * port `http…` or set appProtocol to get HTTP features).
  */
 export function protocolFromName(portName: string, protocol: string = 'TCP'): string {
+  // UDP and SCTP are never HTTP, whatever the port is called (Istio does not proxy them).
+  if (protocol !== 'TCP') return protocol.toLowerCase();
   return ISTIO_PROTOCOLS.find((p) => portName === p || portName.startsWith(`${p}-`)) ?? protocol.toLowerCase();
+}
+
+// Application protocols whose requests a sidecar parses, so `to.operation` (methods, paths) can match.
+const HTTP_APP_PROTOCOLS = ['http', 'http2', 'grpc', 'grpc-web', 'kubernetes.io/h2c'];
+
+/** Whether a sidecar sees HTTP requests on a port with this name, transport and appProtocol. */
+export function carriesHttp(port: { readonly name: string; readonly protocol: string; readonly appProtocol?: string }): boolean {
+  return HTTP_APP_PROTOCOLS.includes(port.appProtocol ?? protocolFromName(port.name, port.protocol));
 }

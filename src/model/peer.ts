@@ -26,6 +26,8 @@ export enum PeerKind {
   IP_BLOCK = 'ipBlock',
   /** The proxy pods of a Gateway or Ingress controller, where traffic from outside enters. */
   GATEWAY = 'gateway',
+  /** Several workloads of this library behind one SecureService: a connection to it is one to each. */
+  SERVICE = 'service',
 }
 
 /** A container port of a workload. */
@@ -36,6 +38,11 @@ export interface WorkloadPort {
   readonly port: number;
   /** Protocol. */
   readonly protocol: Protocol;
+  /**
+   * Application protocol (Service `appProtocol`), when one was given.
+   * @default - the one the port name announces (Istio's `<protocol>[-<suffix>]`), else the transport
+   */
+  readonly appProtocol?: string;
 }
 
 /**
@@ -88,6 +95,17 @@ export interface PeerInfo {
    * @default - not a workload
    */
   readonly workload?: IWorkload;
+  /**
+   * The workloads behind a SecureService (SERVICE), each of which a connection to or from it
+   * is made with, on `groupPort` unless the intent names a port.
+   * @default - not a group
+   */
+  readonly members?: IWorkload[];
+  /**
+   * The container port the group's Service targets (SERVICE).
+   * @default - each member's main port
+   */
+  readonly groupPort?: number;
 }
 
 /** Anything that can be on the other side of `allowFrom` / `allowTo`. */
