@@ -13,7 +13,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   EnvValue, IsolatedNamespace, Mesh, MountedFiles, Peer, Probe, RbacSubject, SecureApp, SecureCronJob, SecureDaemonSet, SecureJob,
-  SecureStatefulSet,
+  SecureService, SecureStatefulSet,
 } from '../src';
 
 const image = (name: string, tag: string, digest: string) => `ghcr.io/acme/${name}:${tag}@sha256:${digest}`;
@@ -28,10 +28,10 @@ export function buildBookstore(app: App): void {
   const ns = new IsolatedNamespace(chart, 'bookstore', {
     editors: [RbacSubject.group('bookstore-developers')],
     mesh: Mesh.sidecar({ istioCni: true }),
-    // The database's one claim, and 20 pods at their largest (web 3, catalog 3 + 2 and orders 3
+    // The database's one claim, and 23 pods at their largest (web 3, catalog 5 + 3 and orders 3
     // with their rollout surge, db 1, one migrate and one report run, the agent on 6 nodes), each
-    // with its Istio sidecar: the quota judge counts both containers.
-    quota: { 'requests.storage': '20Gi', 'persistentvolumeclaims': '1', 'pods': '20', 'requests.cpu': '6', 'limits.cpu': '24', 'limits.memory': '24Gi' },
+    // with its Istio sidecar: the quota judge counts every container of the pod.
+    quota: { 'requests.storage': '20Gi', 'persistentvolumeclaims': '1', 'pods': '24', 'requests.cpu': '6', 'limits.cpu': '28', 'limits.memory': '24Gi' },
   });
 
   // PostgreSQL on a ReadWriteOnce volume: one replica (the StatefulSet default), its claim kept
@@ -77,13 +77,18 @@ export function buildBookstore(app: App): void {
   report.allowTo(db);
   report.allowToHost('reports.s3.eu-central-1.amazonaws.com', { port: 443 });
 
-  const catalogV1 = new SecureApp(ns, 'catalog-v1', {
-    name: 'catalog-v1', appName: 'catalog',
-    image: image('bookstore-catalog', '1.8.0', 'f2664a6fb2b70591f8c00ee4b6a0802417a3a19a35f1469ab265d0e675f857b5'),
+  // Two versions of the catalog behind one Service, by their share of pods: v2, the canary,
+  // gets a third of the requests. Each keeps its own Deployment, ServiceAccount and Service.
+  const catalogVersion = (version: string, tag: string, digest: string, replicas: number) => new SecureApp(ns, `catalog-${version}`, {
+    name: `catalog-${version}`, appName: 'catalog', replicas,
+    image: image('bookstore-catalog', tag, digest),
     port: 8080, ...http,
     ...dbUrl('readonly-url'),
   });
-  catalogV1.allowTo(db);
+  const catalogV1 = catalogVersion('v1', '1.8.0', 'f2664a6fb2b70591f8c00ee4b6a0802417a3a19a35f1469ab265d0e675f857b5', 4);
+  const catalogV2 = catalogVersion('v2', '2.0.0-rc.1', 'a2dc40ca08e0170ce650b1bcd4e17b927a98c53c03663c272460e0e674ab7615', 2);
+  const catalog = new SecureService(ns, 'catalog', { name: 'catalog', workloads: [catalogV1, catalogV2] });
+  catalog.allowTo(db);
 
   const web = new SecureApp(ns, 'web', {
     name: 'web',
@@ -91,7 +96,7 @@ export function buildBookstore(app: App): void {
     port: 8080, ...http,
   });
   web.allowFrom(Peer.pods('istio-ingress', { istio: 'ingressgateway' }, { serviceAccount: 'istio-ingressgateway' }));
-  web.allowTo(catalogV1);
+  web.allowTo(catalog);
 
   // Orders talks to PostgreSQL through a pgbouncer sidecar on localhost: a few pooled server
   // connections instead of one per request. The sidecar is hardened like the app container.
@@ -124,6 +129,9 @@ export function buildBookstore(app: App): void {
     nodes: 6,
     tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
   });
-  for (const w of [web, catalogV1, orders]) w.allowTo(agent);
+  // One Service for the agents: each app sends its traces to otel-agent:4317 (a cluster that
+  // wants them on the pod's own node's agent sets internalTrafficPolicy: Local on it).
+  agent.addService('otel-agent');
+  for (const w of [web, catalog, orders]) w.allowTo(agent);
   agent.allowTo(Peer.ipBlock('10.60.0.0/24'), { port: 4317 });
 }

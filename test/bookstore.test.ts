@@ -52,7 +52,7 @@ describe('the bookstore example: conformance', () => {
 
   test('every pod, with the Istio sidecar injected, passes Pod Security restricted (this library, v1.27 and latest)', () => {
     const pods = injected();
-    expect(pods.length).toBe(7);
+    expect(pods.length).toBe(8);
     for (const { ref, pod } of pods) {
       expect([...pod.spec.initContainers ?? [], ...pod.spec.containers].map((c: any) => c.name)).toContain('istio-proxy');
       expect([ref, checkPodSecurity(pod, 'restricted', 'v1.27'), checkPodSecurity(pod, 'restricted', 'latest')]).toEqual([ref, [], []]);
@@ -64,7 +64,7 @@ describe('the bookstore example: conformance', () => {
     const requests = injected().flatMap(({ ref, pod }) => ['v1.27', 'latest'].map((version) => ({ id: `${ref}@${version}`, level: 'restricted' as const, version, pod })));
     const verdicts = psaEvaluate(requests);
     expect([...verdicts.entries()].filter(([, v]) => v.length > 0)).toEqual([]);
-    expect(verdicts.size).toBe(14);
+    expect(verdicts.size).toBe(16);
   }, 600_000);
 
   test('Polaris: every finding is explained', () => {
@@ -92,7 +92,7 @@ describe('the bookstore example: conformance', () => {
     };
     const findings = polarisFailures(out);
     expect(findings.filter((f) => explain(f) === undefined)).toEqual([]);
-    expect(findings.filter((f) => f.check === 'priorityClassNotSet').length).toBe(7);
+    expect(findings.filter((f) => f.check === 'priorityClassNotSet').length).toBe(8);
   });
 });
 
@@ -165,7 +165,40 @@ describe('the bookstore example: each kind', () => {
   });
 
   test('the namespace quota fits every kind at its largest, and is written as given', () => {
-    expect(one(out, 'ResourceQuota').spec.hard).toMatchObject({ 'requests.storage': '20Gi', 'persistentvolumeclaims': '1', 'pods': '20' });
+    expect(one(out, 'ResourceQuota').spec.hard).toMatchObject({ 'requests.storage': '20Gi', 'persistentvolumeclaims': '1', 'pods': '24' });
+  });
+});
+
+describe('the bookstore example: catalog v1 and v2 behind one SecureService', () => {
+  test('the Service selects a label the library put on both versions\' pods, never on their selectors', () => {
+    const svc = one(out, 'Service', 'catalog');
+    expect(svc.spec).toEqual({
+      type: 'ClusterIP', selector: { 'service.cdk8s-secure.io/catalog': 'true' },
+      ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }],
+    });
+    for (const [v, replicas] of [['catalog-v1', 4], ['catalog-v2', 2]] as const) {
+      const d = one(out, 'Deployment', v);
+      expect(d.spec.replicas).toBe(replicas);
+      expect(d.spec.selector).toEqual(sel(v));
+      expect(d.spec.template.metadata.labels).toMatchObject({ 'service.cdk8s-secure.io/catalog': 'true', 'app.kubernetes.io/name': 'catalog' });
+    }
+    // No other pod carries the label, so the Service sends to the two versions only.
+    const labelled = out.filter((m) => workloadKinds.includes(m.kind) && podTemplateOf(m)?.metadata?.labels?.['service.cdk8s-secure.io/catalog'] === 'true');
+    expect(labelled.map((m) => m.metadata.name).sort()).toEqual(['catalog-v1', 'catalog-v2']);
+  });
+
+  test('each version admits web by its own identity, and each has its own', () => {
+    for (const v of ['catalog-v1', 'catalog-v2']) {
+      expect(one(out, 'AuthorizationPolicy', v).spec.rules).toEqual([{ from: [{ source: { principals: [principal('web')] } }], to: [{ operation: { ports: ['8080'] } }] }]);
+      expect(one(out, 'Deployment', v).spec.template.spec.serviceAccountName).toBe(v);
+    }
+  });
+
+  test('the agent\'s Service sends OTLP only; its health port stays off it', () => {
+    expect(one(out, 'Service', 'otel-agent').spec).toEqual({
+      type: 'ClusterIP', selector: sel('otel-agent').matchLabels,
+      ports: [{ name: 'grpc-otlp', port: 4317, targetPort: 'grpc-otlp', protocol: 'TCP', appProtocol: 'grpc' }],
+    });
   });
 });
 
@@ -175,14 +208,14 @@ describe('the bookstore example: policies', () => {
   const rules = (name: string) => one(out, 'AuthorizationPolicy', name).spec.rules;
   const tcp = (port: number) => [{ port, protocol: 'TCP' }];
 
-  test('the database admits its four clients on 5432, by pod and by mesh identity, and calls nothing', () => {
-    const clients = ['migrate', 'nightly-report', 'catalog-v1', 'orders'];
+  test('the database admits its five clients on 5432 (both catalog versions through the Service\'s intent), by pod and by mesh identity, and calls nothing', () => {
+    const clients = ['migrate', 'nightly-report', 'catalog-v1', 'catalog-v2', 'orders'];
     expect(ingress('db')).toEqual(clients.map((c) => ({ from: [peer(c)], ports: tcp(5432) })));
     expect(egress('db')).toEqual([DNS_RULE, ISTIOD_RULE]);
     expect(rules('db')).toEqual(clients.map((c) => ({ from: [{ source: { principals: [principal(c)] } }], to: [{ operation: { ports: ['5432'] } }] })));
   });
 
-  test('web: in from the ingress gateway only; out to catalog, orders and the agent', () => {
+  test('web: in from the ingress gateway only; out to both catalog versions, orders and the agent', () => {
     expect(ingress('web')).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } }, podSelector: { matchLabels: { istio: 'ingressgateway' } } }],
       ports: tcp(8080),
@@ -191,14 +224,15 @@ describe('the bookstore example: policies', () => {
     expect(egress('web')).toEqual([
       DNS_RULE,
       { to: [peer('catalog-v1')], ports: tcp(8080) },
+      { to: [peer('catalog-v2')], ports: tcp(8080) },
       { to: [peer('orders')], ports: tcp(9000) },
       { to: [peer('otel-agent')], ports: tcp(4317) },
       ISTIOD_RULE,
     ]);
   });
 
-  test('the agent takes OTLP from the three apps and sends it to the tracing backend only', () => {
-    const apps = ['web', 'catalog-v1', 'orders'];
+  test('the agent takes OTLP from the four apps and sends it to the tracing backend only', () => {
+    const apps = ['web', 'catalog-v1', 'catalog-v2', 'orders'];
     expect(ingress('otel-agent')).toEqual(apps.map((a) => ({ from: [peer(a)], ports: tcp(4317) })));
     expect(rules('otel-agent')).toEqual(apps.map((a) => ({ from: [{ source: { principals: [principal(a)] } }], to: [{ operation: { ports: ['4317'] } }] })));
     expect(egress('otel-agent')).toEqual([DNS_RULE, { to: [{ ipBlock: { cidr: '10.60.0.0/24' } }], ports: tcp(4317) }, ISTIOD_RULE]);
@@ -218,6 +252,11 @@ describe('the bookstore example: reachability', () => {
   test.each([
     ['gateway → web:8080', gateway, w('web'), 8080, true],
     ['web → catalog-v1:8080', w('web'), w('catalog-v1'), 8080, true],
+    ['web → catalog-v2:8080', w('web'), w('catalog-v2'), 8080, true],
+    ['catalog-v2 → db:5432', w('catalog-v2'), w('db'), 5432, true],
+    ['catalog-v2 → otel-agent:4317', w('catalog-v2'), w('otel-agent'), 4317, true],
+    ['catalog-v1 ↛ catalog-v2:8080 (versions do not call each other)', w('catalog-v1'), w('catalog-v2'), 8080, false],
+    ['catalog-v2 ↛ orders:9000', w('catalog-v2'), w('orders'), 9000, false],
     ['web → orders:9000', w('web'), w('orders'), 9000, true],
     ['catalog-v1 → db:5432', w('catalog-v1'), w('db'), 5432, true],
     ['orders → db:5432', w('orders'), w('db'), 5432, true],
