@@ -2,9 +2,13 @@
 // schema, Pod Security restricted on the pod as Istio injects it, by this library and by upstream
 // Pod Security Admission, Polaris) and behaviour (each kind's security fields, NetworkPolicy
 // peers and ports, AuthorizationPolicy principals, reachability).
-import { Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, Testing } from 'cdk8s';
 import { buildBookstore } from '../examples/bookstore';
-import { checkPodSecurity, ClusterSettings, Endpoint, Mesh } from '../src';
+import {
+  checkPodSecurity, ClusterSettings, Endpoint, IsolatedNamespace, Mesh, SecureApp, SecureCronJob, SecureDaemonSet, SecureJob, SecureService, SecureStatefulSet,
+} from '../src';
 import { podTemplateOf } from '../src/checks/pod-security';
 import { withInjectedContainers } from '../src/render/mesh/injection';
 import { installMatchers } from '../src/testing';
@@ -40,6 +44,18 @@ describe('the bookstore example: conformance', () => {
   test('it has every kind, and no object but the library\'s', () => {
     expect([...new Set(out.filter((m) => workloadKinds.includes(m.kind)).map((m) => m.kind))].sort()).toEqual(['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSet']);
     expect(out.every((m) => m.metadata.namespace === NS || m.kind === 'Namespace')).toBe(true);
+  });
+
+  test('no escape hatch: the example has no JSON patch, raw ApiObject or Include, and every object is a library construct\'s', () => {
+    const source = fs.readFileSync(path.join(__dirname, '..', 'examples', 'bookstore.ts'), 'utf-8');
+    expect(source.match(/JsonPatch|addJsonPatch|ApiObject|Include|from 'cdk8s-plus/g)).toBeNull();
+    const app = Testing.app();
+    buildBookstore(app);
+    const library = [IsolatedNamespace, SecureApp, SecureStatefulSet, SecureJob, SecureCronJob, SecureDaemonSet, SecureService];
+    const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    expect(objects.length).toBe(out.length);
+    const orphans = objects.filter((o) => !o.node.scopes.some((s) => library.some((k) => s instanceof k)));
+    expect(orphans.map((o) => o.node.path)).toEqual([]);
   });
 
   test('every object validates against the Kubernetes 1.36 schema, or its CRD schema (1.27 has no native sidecars)', () => {
