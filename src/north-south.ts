@@ -11,7 +11,7 @@ import { AllowToHostOptions, HostEnforcement, hostEnforcement, hostProblems, Hos
 import type { WorkloadIntents } from './model/intents';
 import type { MeshMode } from './model/mesh';
 import type { IWorkload } from './model/peer';
-import { ClusterSettings } from './model/settings';
+import { readSettings } from './model/settings';
 import { ciliumEgressSpec, registryOnlySidecarSpec, serviceEntrySpec } from './render/egress/hosts';
 import { certificateSpec, httpRouteSpec, ingressSpec, referenceGrantSpec } from './render/exposure/routes';
 
@@ -97,7 +97,7 @@ export function allowWorkloadToHost(w: NorthSouthWorkload, hostname: string, opt
   const path = w.workload.path;
   const problems = hostProblems(hostname, options);
   if (problems.length) throw new SecureConfigError(path, problems);
-  const settings = ClusterSettings.readNow(path, w.scope);
+  const settings = readSettings(w.scope, path);
   const { enforcement, problem } = hostEnforcement(w.mesh, settings.cni, hostname);
   if (!enforcement) throw new SecureConfigError(path, [problem!]);
   const firstOfHost = !w.intents.hosts.some((h) => h.hostname === hostname);
@@ -110,7 +110,7 @@ export function allowWorkloadToHost(w: NorthSouthWorkload, hostname: string, opt
     if (firstOfKind) {
       new CiliumNetworkPolicy(w.scope, 'HostEgress', {
         metadata: { name: `${w.workload.name}-hosts`, namespace, labels },
-        spec: Lazy.any({ produce: () => ciliumEgressSpec(w.intents.selector, mine(), ClusterSettings.of(w.scope)) }),
+        spec: Lazy.any({ produce: () => ciliumEgressSpec(w.intents.selector, mine(), readSettings(w.scope)) }),
       });
     }
     return;

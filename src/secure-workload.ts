@@ -19,9 +19,9 @@ import type { AllowToHostOptions } from './model/hosts';
 import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
-import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
+import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementView } from './model/placement';
 import { ResourceFootprint } from './model/quota';
-import { ClusterSettings } from './model/settings';
+import { readSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
 import { TargetVersions, userNamespaceProblem } from './model/target';
@@ -124,7 +124,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     this.path = path;
     // Read-only views: the checks judge against these, so a later assignment must not change
     // what was judged (the namespace's own list of members stays shared, for its quota check).
-    this.placement = Object.freeze({ ...placement, podSecurityVersions: Object.freeze([...placement.podSecurityVersions]) }) as Placement;
+    this.placement = placementView(placement);
     this.namespace = this.placement.namespace;
     this.mesh = spec.meshed ? placement.mesh : undefined;
     this.name = props.name ?? Names.toDnsLabel(this);
@@ -168,7 +168,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       selector: this.selector,
       mtls: this.mesh?.mtls,
       allowIntraNamespace: placement.allowIntraNamespace,
-      holes: () => meshHoles(this.mesh, ClusterSettings.of(this), this._parts.probes.probedPorts()),
+      holes: () => meshHoles(this.mesh, readSettings(this), this._parts.probes.probedPorts()),
     });
     this._metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
@@ -305,7 +305,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * their manifests until synth ends.
    */
   private violations(): string[] {
-    const settings = ClusterSettings.of(this);
+    const settings = readSettings(this);
     // The workload's own requireDigest was judged when it was built; the app-wide one is read here.
     this.podSecurityChecked ??= [
       ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this._parts.container.image, 'ClusterSettings requireDigest')] : []),
@@ -323,7 +323,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       namespace: this.namespace,
       tokenRelaxed: this._parts.security.automountServiceAccountToken,
     })];
-    const metadata = ClusterSettings.of(this).metadataCidrs;
+    const metadata = readSettings(this).metadataCidrs;
     const blocks = this._intents.memo(`metadata-problems ${metadata.join(',')}`, () => this._intents.connections
       .flatMap((c) => [c.from, c.to]).map((p) => ipBlockMetadataProblem(p, metadata)).filter((p): p is string => p !== undefined));
     if (blocks.length) patched.push(...new Set(blocks));
@@ -333,12 +333,12 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   }
 
   private renderNetworkPolicy(): NetworkPolicySpec {
-    return workloadPolicySpec(this._intents, ClusterSettings.of(this));
+    return workloadPolicySpec(this._intents, readSettings(this));
   }
 
   private renderAuthorizationPolicy(): { spec: AuthorizationPolicySpec; problems: string[] } | undefined {
     if (!this.mesh) return undefined;
-    const settings = ClusterSettings.of(this);
+    const settings = readSettings(this);
     return authorizationPolicy(this._intents, settings.trustDomain, settings.metadataCidrs);
   }
 
@@ -378,7 +378,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * unseen); everything else reads them at synth.
    */
   private static targetFor(path: string, scope: Construct, props: SecurePodProps | undefined): TargetVersions | undefined {
-    return props?.hostUsers === false || props?.appArmorProfile !== undefined ? ClusterSettings.readNow(path, scope) : undefined;
+    return props?.hostUsers === false || props?.appArmorProfile !== undefined ? readSettings(scope, path) : undefined;
   }
 
   /** Checks and defaults the props into the pod's typed parts: every problem, or the spec when there is none. */
