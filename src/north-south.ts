@@ -7,12 +7,12 @@ import { HttpRoute, ReferenceGrant } from './imports/gateway.networking.k8s.io';
 import { ServiceEntry, Sidecar } from './imports/networking.istio.io';
 import { resolveConnection } from './model/connection';
 import { ExposeOptions, Exposure, exposureProblems, Gateway, IEntryPoint, IngressController } from './model/gateway';
-import { AllowToHostOptions, HostEnforcement, hostEnforcement, hostProblems, HostProtocol } from './model/hosts';
+import { addressEgress, AllowToHostOptions, HostEnforcement, hostEnforcement, hostProblems, HostProtocol } from './model/hosts';
 import type { WorkloadIntents } from './model/intents';
 import type { MeshMode } from './model/mesh';
 import type { IWorkload } from './model/peer';
 import { readSettings } from './model/settings';
-import { ciliumEgressSpec, registryOnlySidecarSpec, serviceEntrySpec } from './render/egress/hosts';
+import { addressServiceEntrySpec, ciliumEgressSpec, registryOnlySidecarSpec, serviceEntrySpec } from './render/egress/hosts';
 import { certificateSpec, httpRouteSpec, ingressSpec, referenceGrantSpec } from './render/exposure/routes';
 
 /**
@@ -124,4 +124,25 @@ export function allowWorkloadToHost(w: NorthSouthWorkload, hostname: string, opt
       spec: Lazy.any({ produce: () => serviceEntrySpec(hostname, mine()) }),
     });
   }
+  openAddressesThroughSidecar(w);
+}
+
+// Workloads whose address ServiceEntry exists: one per workload, its spec rendered at synth.
+const ADDRESS_ENTRIES = new WeakSet<WorkloadIntents>();
+
+/**
+ * Under a REGISTRY_ONLY Sidecar, the ServiceEntry for the blocks the workload dials by address
+ * (`allowTo(Peer.ipBlock(…))`), created by whichever comes second: the first host the sidecar
+ * enforces, or the first such connection. Every workload calls it after recording a connection.
+ */
+export function openAddressesThroughSidecar(w: NorthSouthWorkload): void {
+  if (ADDRESS_ENTRIES.has(w.intents) || !w.intents.hosts.some((h) => h.enforcement === HostEnforcement.SIDECAR)) return;
+  const egress = () => addressEgress(w.intents.connections.filter((c) => w.intents.isOutbound(c)));
+  if (egress().cidrs.length === 0) return;
+  ADDRESS_ENTRIES.add(w.intents);
+  const namespace = w.workload.namespace;
+  new ServiceEntry(w.scope, 'AddressEgress', {
+    metadata: { name: `${w.workload.name}-addresses`, namespace, labels: { ...w.labels } },
+    spec: Lazy.any({ produce: () => addressServiceEntrySpec(`${w.workload.name}.${namespace ?? 'default'}.addresses.invalid`, egress()) }),
+  });
 }

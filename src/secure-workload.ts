@@ -31,7 +31,7 @@ import type { KubePodTemplate, KubeVolumeMount } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
-import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload } from './north-south';
+import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload, openAddressesThroughSidecar } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
@@ -221,7 +221,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   }
 
   public recordConnection(connection: Connection): void {
-    this._intents.add(connection);
+    if (this._intents.add(connection)) openAddressesThroughSidecar(this.northSouth());
   }
 
   public toPeerInfo(): PeerInfo {
