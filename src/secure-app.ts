@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_CPU_UTILIZATION_PERCENT, DEFAULT_REPLICAS, MIN_AUTOSCALING_REPLICAS } from './core/defaults';
-import { protocolFromName } from './model/mesh';
+import { meshAppProtocol } from './model/mesh';
 import { ResourceFootprint } from './model/quota';
 import type { SecureAppProps } from './model/app-props';
 import { ServiceType } from './model/workload-options';
@@ -15,6 +15,7 @@ function appKind(p: SecureAppProps): WorkloadKindSpec {
   return {
     kind: 'SecureApp',
     defaultProbes: true,
+    rendersService: true,
     problems: (parts) => ({ afterPorts: replicaProblems(p ?? ({} as SecureAppProps)), last: serviceProblems(p ?? ({} as SecureAppProps), parts.ports) }),
     replicated: () => p.autoscaling !== undefined || (p.replicas ?? DEFAULT_REPLICAS) >= 2,
   };
@@ -70,7 +71,7 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
         spec: {
           type: this.serviceType,
           selector: this.selector,
-          ports: this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name, sp.protocol) })) : servicePorts,
+          ports: this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: meshAppProtocol(sp) })) : servicePorts,
         },
       });
     }

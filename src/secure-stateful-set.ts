@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkQuantity, parseQuantity } from './core/validate';
-import { protocolFromName } from './model/mesh';
+import { meshAppProtocol } from './model/mesh';
 import type { IWorkload } from './model/peer';
 import type { IPlacedWorkload } from './model/placement';
 import { ResourceFootprint } from './model/quota';
@@ -73,6 +73,7 @@ function statefulKind(p: SecureStatefulSetProps): WorkloadKindSpec {
   return {
     kind: 'SecureStatefulSet',
     defaultProbes: true,
+    rendersService: true,
     problems: (parts) => ({ afterPorts: statefulSetProblems(p ?? ({} as SecureStatefulSetProps), [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]), last: [] }),
     replicated: () => (p.replicas ?? DEFAULT_STATEFUL_REPLICAS) >= 2,
     persistentMounts: dirs.length ? claimNames(dirs).map((name, i): KubeVolumeMount => ({ name, mountPath: dirs[i].path })) : undefined,
@@ -111,7 +112,7 @@ export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPla
     this.claimsExplained = `${this.replicas} ${this.replicas === 1 ? 'pod' : 'pods'} × (${dirs.map((d, i) => `${names[i]} ${d.size}${d.storageClassName ? ` of ${d.storageClassName}` : ''}`).join(', ')})`;
     const metadata = this._metadata;
     const servicePorts = this._parts.ports.servicePorts;
-    const ports = this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name, sp.protocol) })) : servicePorts;
+    const ports = this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: meshAppProtocol(sp) })) : servicePorts;
     this.serviceType = servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
     const headlessName = `${this.name}-headless`;
     this.headlessService = new ApiObject(this, 'HeadlessService', {

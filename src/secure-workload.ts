@@ -16,7 +16,7 @@ import { ipBlockMetadataProblem } from './model/ip-blocks';
 import { WorkloadIntents } from './model/intents';
 import type { ExposeOptions, IEntryPoint } from './model/gateway';
 import type { AllowToHostOptions } from './model/hosts';
-import { Mesh, MeshMode } from './model/mesh';
+import { Mesh, meshAppProtocol, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementView } from './model/placement';
@@ -57,6 +57,8 @@ export interface WorkloadKindSpec {
    * so a pod that runs to completion can complete: Jobs and CronJobs.
    */
   readonly nativeSidecar?: boolean;
+  /** The kind renders a Service for its Service ports (their appProtocols then decide how the mesh reads them). */
+  readonly rendersService?: boolean;
 }
 
 /**
@@ -234,7 +236,18 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       mesh: this.mesh?.mode,
       serviceAccountName: this.serviceAccountName,
       workload: this,
+      appProtocols: this.mesh && this.kindSpec.rendersService ? this.serviceAppProtocols() : undefined,
     };
+  }
+
+  /** The rendered appProtocol of each container port a Service port targets, by `<port>/<protocol>`. */
+  private serviceAppProtocols(): { [portAndProtocol: string]: string } {
+    const out: { [portAndProtocol: string]: string } = {};
+    for (const sp of this._parts.ports.servicePorts) {
+      const target = this.ports.find((p) => p.name === sp.targetPort);
+      if (target) out[`${target.port}/${target.protocol}`] ??= meshAppProtocol(sp);
+    }
+    return out;
   }
 
   /** What the workload may claim from its namespace at its largest. */

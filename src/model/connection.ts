@@ -1,4 +1,4 @@
-import { MeshMode } from './mesh';
+import { HTTP_APP_PROTOCOLS, MeshMode } from './mesh';
 import { Connection, ConnectionOptions, HttpMatch, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
 import { checkPortNumber } from '../core/validate';
 import { ipBlockInputProblem } from './ip-blocks';
@@ -76,6 +76,11 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
   if (options.http) {
     const bad = httpProblem(from, to, options.http);
     if (bad) return { problem: bad };
+  }
+  const appProtocol = options.http && port !== undefined ? to.appProtocols?.[`${port}/${protocol ?? Protocol.TCP}`] : undefined;
+  if (appProtocol !== undefined && !HTTP_APP_PROTOCOLS.includes(appProtocol)) {
+    const name = target?.ports.find((p) => p.port === port && p.protocol === (protocol ?? Protocol.TCP))?.name;
+    return { problem: `the HTTP intent from ${from.description} to ${to.description} cannot be enforced: port ${port}${name ? ` ("${name}")` : ''} has appProtocol "${appProtocol}" on its Service, so the sidecar does not parse it as HTTP, and Istio ignores an ALLOW rule with methods or paths there: every connection on the port would be denied. Fix: set appProtocol: 'http' (or 'http2', 'grpc') on that port, or name it "http" or "http-<suffix>", or drop http to admit any traffic on the port.` };
   }
   if (port === undefined) {
     return { problem: `a connection to ${to.description} needs a port: it is not a workload of this library, so there is no main port to default to. Fix: pass { port: <number> }.` };

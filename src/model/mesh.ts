@@ -146,3 +146,19 @@ const ISTIO_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'mongo', 
 export function protocolFromName(portName: string, protocol: string = 'TCP'): string {
   return ISTIO_PROTOCOLS.find((p) => portName === p || portName.startsWith(`${p}-`)) ?? protocol.toLowerCase();
 }
+
+/**
+ * The `appProtocol` a meshed workload's Service port is rendered with, and so the protocol its
+ * sidecar handles the port's traffic as: the port's own, else the one its name announces. The
+ * Service renderers and the HTTP-intent check both read it here, so they cannot disagree.
+ */
+export function meshAppProtocol(port: { readonly name: string; readonly protocol: string; readonly appProtocol?: string }): string {
+  return port.appProtocol ?? protocolFromName(port.name, port.protocol);
+}
+
+/**
+ * appProtocols whose traffic Istio's sidecar parses as HTTP (HTTP/1.1, HTTP/2, gRPC, h2c,
+ * WebSocket), so an AuthorizationPolicy's methods and paths can match it. On any other port
+ * Istio ignores an ALLOW rule with HTTP fields, which denies every connection.
+ */
+export const HTTP_APP_PROTOCOLS: readonly string[] = Object.freeze(['http', 'http2', 'grpc', 'grpc-web', 'kubernetes.io/h2c', 'kubernetes.io/ws']);

@@ -88,6 +88,12 @@ export interface PeerInfo {
    * @default - not a workload
    */
   readonly workload?: IWorkload;
+  /**
+   * For a meshed WORKLOAD: the `appProtocol` of each container port one of its Services
+   * targets, by `<port>/<protocol>` (e.g. `8080/TCP`), as rendered (`meshAppProtocol`).
+   * @default - none known: no Service targets the ports, and the sidecar detects the protocol
+   */
+  readonly appProtocols?: { [portAndProtocol: string]: string };
 }
 
 /** Anything that can be on the other side of `allowFrom` / `allowTo`. */
