@@ -4,10 +4,12 @@
 export { SecureApp } from './secure-app';
 export { ServiceType } from './model/workload-options';
 export type {
-  AutoscalingOptions, ContainerPort, NodeSelectorRequirement, ResourceSettings, SecurityContextOptions,
+  AutoscalingOptions, ContainerPort, HostPathMount, NodeSelectorRequirement, ResourceSettings, SecurityContextOptions,
   SecurityRelaxations, Toleration, WritableDir,
 } from './model/workload-options';
 export type { SecureAppProps } from './model/app-props';
+export { DeploymentStrategy, PercentOrAbsolute } from './model/deployment-strategy';
+export type { DeploymentRollingUpdateOptions } from './model/deployment-strategy';
 export { SecureJob, SecureCronJob } from './secure-job';
 export { SecureStatefulSet } from './secure-stateful-set';
 export { SecureDaemonSet } from './secure-daemon-set';

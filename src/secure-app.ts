@@ -1,10 +1,16 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DEFAULT_CPU_UTILIZATION_PERCENT, DEFAULT_REPLICAS, MIN_AUTOSCALING_REPLICAS } from './core/defaults';
+import { DEFAULT_CPU_UTILIZATION_PERCENT, MIN_AUTOSCALING_REPLICAS } from './core/defaults';
+import {
+  deploymentClaimNames, deploymentClaimQuota, deploymentPods, deploymentReplicas, deploymentStrategy, rolloutProblems,
+} from './model/deployment-rollout';
 import { meshAppProtocol } from './model/mesh';
+import { claimNames } from './model/persistent-dirs';
+import { PersistentAccessMode } from './model/stateful-options';
 import { ResourceFootprint } from './model/quota';
 import type { SecureAppProps } from './model/app-props';
 import { ServiceType } from './model/workload-options';
+import type { KubeVolume, KubeVolumeMount } from './render/pod/kube';
 import type { WorkloadPorts } from './render/pod/ports';
 import type { IWorkload } from './model/peer';
 import type { IPlacedWorkload } from './model/placement';
@@ -12,12 +18,29 @@ import { SecureWorkload, WorkloadKindSpec } from './secure-workload';
 
 /** What a Deployment adds to the shared workload core. */
 function appKind(p: SecureAppProps): WorkloadKindSpec {
+  const dirs = p?.persistentDirs ?? [];
+  // Read only after the props were checked: before, persistentDirs may be anything.
   return {
     kind: 'SecureApp',
     defaultProbes: true,
     rendersService: true,
-    problems: (parts) => ({ afterPorts: replicaProblems(p ?? ({} as SecureAppProps)), last: serviceProblems(p ?? ({} as SecureAppProps), parts.ports) }),
-    replicated: () => p.autoscaling !== undefined || (p.replicas ?? DEFAULT_REPLICAS) >= 2,
+    problems: (parts) => ({
+      afterPorts: [
+        ...replicaProblems(p ?? ({} as SecureAppProps)),
+        ...rolloutProblems(p ?? ({} as SecureAppProps), [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]),
+      ],
+      last: serviceProblems(p ?? ({} as SecureAppProps), parts.ports),
+    }),
+    replicated: () => p.autoscaling !== undefined || deploymentReplicas(p) >= 2,
+    get persistentMounts() {
+      return dirs.length
+        ? claimNames(dirs).map((name, i): KubeVolumeMount => ({ name, mountPath: dirs[i].path, readOnly: dirs[i].accessMode === PersistentAccessMode.READ_ONLY_MANY || undefined }))
+        : undefined;
+    },
+    kindVolumes: (workload) => {
+      const names = claimNames(dirs);
+      return deploymentClaimNames(workload, dirs).map((claimName, i): KubeVolume => ({ name: names[i], persistentVolumeClaim: { claimName } }));
+    },
   };
 }
 
@@ -36,19 +59,38 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
   public readonly podDisruptionBudget?: ApiObject;
   /** The HorizontalPodAutoscaler, with `autoscaling`. */
   public readonly autoscaler?: ApiObject;
+  /** The PersistentVolumeClaims the app's `persistentDirs` create (none for an existing `claimName`). */
+  public readonly persistentVolumeClaims: ApiObject[];
 
   private readonly maxReplicas: number;
   private readonly serviceType?: ServiceType;
+  private readonly rollout: ReturnType<typeof deploymentPods> & ReturnType<typeof deploymentClaimQuota>;
 
   constructor(scope: Construct, id: string, props: SecureAppProps) {
     super(scope, id, props, appKind(props));
-    const replicas = props.replicas ?? DEFAULT_REPLICAS;
+    const replicas = deploymentReplicas(props);
     const replicated = props.autoscaling !== undefined || replicas >= 2;
     const servicePorts = this._parts.ports.servicePorts;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? replicas;
     this.serviceType = servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
     const metadata = this._metadata;
     const autoscaling = props.autoscaling;
+    const dirs = props.persistentDirs ?? [];
+    const claimNamesOf = deploymentClaimNames(this.name, dirs);
+    // One claim for the whole Deployment, before it, so an apply in order finds the claim bound.
+    this.persistentVolumeClaims = dirs.flatMap((d, i) => d.claimName !== undefined ? [] : [new ApiObject(this, `Claim${i === 0 ? '' : i + 1}`, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { ...metadata, name: claimNamesOf[i] },
+      spec: {
+        accessModes: [d.accessMode ?? PersistentAccessMode.READ_WRITE_ONCE],
+        storageClassName: d.storageClassName,
+        resources: { requests: { storage: d.size! } },
+      },
+    })]);
+    const strategy = deploymentStrategy(props);
+    // Judged as built: a props object the caller changes later must not change the quota check.
+    this.rollout = { ...deploymentPods(props, this.maxReplicas), ...deploymentClaimQuota(this.name, dirs) };
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -58,7 +100,7 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
         replicas: autoscaling ? undefined : replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        strategy: strategy ? strategy._toKube() : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: Lazy.any({ produce: () => this._renderPodTemplate() }),
       },
     });
@@ -109,13 +151,15 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
 
   public footprint(): ResourceFootprint {
     const perPod = this._perPodQuota();
-    // A rolling update runs one surge pod beyond the maximum (maxSurge: 1).
+    // A rolling update runs its surge pods beyond the maximum (maxSurge: 1 by default); Recreate none.
     return {
       path: this.path,
-      maxPods: this.maxReplicas + 1,
-      podsExplained: `${this.maxReplicas + 1} pods (${this.maxReplicas} ${this.autoscaler ? 'autoscaling max' : 'replicas'} + 1 rollout surge)`,
+      maxPods: this.rollout.maxPods,
+      podsExplained: this.rollout.podsExplained,
       perPod,
       serviceTypes: this.serviceType ? [this.serviceType] : [],
+      claims: this.rollout.claims,
+      claimsExplained: this.rollout.claimsExplained,
     };
   }
 

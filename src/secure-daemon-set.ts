@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { hostPathMount, hostPathProblems, hostPathVolumeName } from './model/host-paths';
 import type { SecurePodProps } from './model/pod-props';
 import type { IWorkload } from './model/peer';
 import type { IPlacedWorkload } from './model/placement';
@@ -30,12 +31,25 @@ function daemonSetProblems(p: SecureDaemonSetProps): Array<string | undefined> {
 }
 
 function daemonKind(p: SecureDaemonSetProps): WorkloadKindSpec {
+  const hostPaths = p?.relax?.hostPaths ?? [];
   return {
     kind: 'SecureDaemonSet',
     defaultProbes: true,
-    problems: () => ({ afterPorts: daemonSetProblems(p ?? ({} as SecureDaemonSetProps)), last: [] }),
+    problems: (parts) => ({
+      afterPorts: [
+        ...daemonSetProblems(p ?? ({} as SecureDaemonSetProps)),
+        ...hostPathProblems(hostPaths, [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]),
+      ],
+      last: [],
+    }),
     // One pod per node already: no spread or anti-affinity to add.
     replicated: () => false,
+    hostPaths: true,
+    // Read only after the props were checked: before, hostPaths may be anything.
+    get kindMounts() {
+      return hostPaths.length ? hostPaths.map((h) => hostPathMount(h)) : undefined;
+    },
+    kindVolumes: () => hostPaths.map((h) => ({ name: hostPathVolumeName(h.path), hostPath: { path: h.path } })),
   };
 }
 
@@ -43,9 +57,9 @@ function daemonKind(p: SecureDaemonSetProps): WorkloadKindSpec {
  * A node agent: a DaemonSet whose pods are hardened like a SecureApp's, with the same intents,
  * NetworkPolicy, AuthorizationPolicy and synth-time checks. Rolling updates take down at most
  * `maxUnavailable` nodes' pods at once and never surge. Tolerations come from `tolerations`.
- * Host access (`relax.hostNetwork`, `relax.hostPID`) is judged against the namespace's Pod
- * Security level like any relaxation: refused under baseline and restricted, admitted where
- * the namespace is privileged.
+ * Host access (`relax.hostNetwork`, `relax.hostPID`, read-only `relax.hostPaths`) is judged
+ * against the namespace's Pod Security level like any relaxation: refused under baseline and
+ * restricted, admitted where the namespace is privileged.
  */
 export class SecureDaemonSet extends SecureWorkload implements IWorkload, IPlacedWorkload {
   /** The DaemonSet. */

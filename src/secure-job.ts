@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConcurrencyPolicy, SecureCronJobProps, SecureJobProps } from './model/job-options';
-import { cronJobProblems, jobProblems } from './model/job-problems';
+import { cronJobProblems, jobProblems, MAX_CRONJOB_NAME } from './model/job-problems';
 import { ResourceFootprint } from './model/quota';
 import { cronJobSpec, DEFAULT_JOB_TTL_SECONDS, jobRestartPolicy, jobSpec } from './render/pod/job';
 import type { IWorkload } from './model/peer';
@@ -9,10 +9,11 @@ import type { IPlacedWorkload } from './model/placement';
 import { SecureWorkload, WorkloadKindSpec } from './secure-workload';
 
 /** What a pod that runs to completion adds to the shared workload core. */
-function jobKind(kind: string, p: SecureJobProps, problems: () => Array<string | undefined>, podOf?: (json: any) => any): WorkloadKindSpec {
+function jobKind(kind: string, p: SecureJobProps, problems: () => Array<string | undefined>, podOf?: (json: any) => any, maxNameLength?: number): WorkloadKindSpec {
   return {
     kind,
     podOf,
+    maxNameLength,
     // A Job is not a Service backend: probes only when asked for.
     defaultProbes: false,
     problems: () => ({ afterPorts: [], last: problems() }),
@@ -75,7 +76,7 @@ export class SecureCronJob extends SecureWorkload implements IWorkload, IPlacedW
   private readonly policy: ConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: SecureCronJobProps) {
-    super(scope, id, props, jobKind('SecureCronJob', props, () => cronJobProblems(props), (json) => json.spec.jobTemplate.spec.template));
+    super(scope, id, props, jobKind('SecureCronJob', props, () => cronJobProblems(props), (json) => json.spec.jobTemplate.spec.template, MAX_CRONJOB_NAME));
     this.pods = jobPods(props);
     this.policy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     // Replace starts the new run while the old one's pods terminate; Allow is counted as two

@@ -1,23 +1,18 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkQuantity, parseQuantity } from './core/validate';
 import { meshAppProtocol } from './model/mesh';
 import type { IWorkload } from './model/peer';
 import type { IPlacedWorkload } from './model/placement';
+import { claimNames, claimQuota, claimsDescribed, persistentDirProblems } from './model/persistent-dirs';
 import { ResourceFootprint } from './model/quota';
 import {
-  ClaimRetention, PersistentAccessMode, PersistentDir, PodManagementPolicy, SecureStatefulSetProps,
+  ClaimRetention, PersistentAccessMode, PodManagementPolicy, SecureStatefulSetProps,
 } from './model/stateful-options';
 import { ServiceType } from './model/workload-options';
 import type { KubeVolumeMount } from './render/pod/kube';
 import { SecureWorkload, WorkloadKindSpec } from './secure-workload';
 
 const DEFAULT_STATEFUL_REPLICAS = 1;
-
-/** The claim template name of each persistent dir: its own, else data, data-2, … */
-function claimNames(dirs: readonly PersistentDir[]): string[] {
-  return dirs.map((d, i) => d.name ?? (i === 0 ? 'data' : `data-${i + 1}`));
-}
 
 function statefulSetProblems(p: SecureStatefulSetProps, mountPaths: readonly string[]): Array<string | undefined> {
   const out: Array<string | undefined> = [];
@@ -36,36 +31,8 @@ function statefulSetProblems(p: SecureStatefulSetProps, mountPaths: readonly str
   if (p.serviceType !== undefined && !Object.values(ServiceType).includes(p.serviceType)) {
     out.push(`serviceType "${p.serviceType}" is not ClusterIP, NodePort or LoadBalancer. Fix: use ServiceType.CLUSTER_IP (the default), ServiceType.NODE_PORT or ServiceType.LOAD_BALANCER.`);
   }
-  const dirs = p.persistentDirs ?? [];
-  const names = claimNames(dirs);
-  dirs.forEach((d, i) => {
-    const what = `persistentDirs[${i}]`;
-    if (typeof d.path !== 'string' || !d.path.startsWith('/')) out.push(`${what}.path "${d.path}" is not an absolute path. Fix: e.g. /var/lib/postgresql/data.`);
-    else if (mountPaths.includes(d.path) || dirs.findIndex((e) => e.path === d.path) !== i) out.push(`${what}.path ${d.path} is mounted twice. Fix: give each directory one volume.`);
-    out.push(checkQuantity(`${what}.size`, d.size));
-    if (d.accessMode !== undefined && !Object.values(PersistentAccessMode).includes(d.accessMode)) {
-      out.push(`${what}.accessMode "${d.accessMode}" is not an access mode. Fix: use PersistentAccessMode.READ_WRITE_ONCE (the default), READ_WRITE_ONCE_POD, READ_WRITE_MANY or READ_ONLY_MANY.`);
-    }
-    if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(names[i])) out.push(`${what}.name "${names[i]}" is not a DNS label of at most 32 characters. Fix: e.g. "data".`);
-    else if (names.indexOf(names[i]) !== i) out.push(`${what}.name "${names[i]}" is used twice. Fix: name each claim template once.`);
-  });
+  out.push(...persistentDirProblems(p.persistentDirs ?? [], mountPaths, 'StatefulSet'));
   return out;
-}
-
-/** The quota keys the claims of `replicas` pods take, by storage class too. */
-function claimQuota(dirs: readonly PersistentDir[], replicas: number): { [key: string]: string } {
-  const out: { [key: string]: number } = {};
-  const add = (key: string, n: number) => { out[key] = (out[key] ?? 0) + n; };
-  for (const d of dirs) {
-    const bytes = (parseQuantity(d.size) ?? 0) * replicas;
-    add('requests.storage', bytes);
-    add('persistentvolumeclaims', replicas);
-    if (d.storageClassName) {
-      add(`${d.storageClassName}.storageclass.storage.k8s.io/requests.storage`, bytes);
-      add(`${d.storageClassName}.storageclass.storage.k8s.io/persistentvolumeclaims`, replicas);
-    }
-  }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, String(v)]));
 }
 
 function statefulKind(p: SecureStatefulSetProps): WorkloadKindSpec {
@@ -76,7 +43,10 @@ function statefulKind(p: SecureStatefulSetProps): WorkloadKindSpec {
     rendersService: true,
     problems: (parts) => ({ afterPorts: statefulSetProblems(p ?? ({} as SecureStatefulSetProps), [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]), last: [] }),
     replicated: () => (p.replicas ?? DEFAULT_STATEFUL_REPLICAS) >= 2,
-    persistentMounts: dirs.length ? claimNames(dirs).map((name, i): KubeVolumeMount => ({ name, mountPath: dirs[i].path })) : undefined,
+    // Read only after the props were checked: before, persistentDirs may be anything.
+    get persistentMounts() {
+      return dirs.length ? claimNames(dirs).map((name, i): KubeVolumeMount => ({ name, mountPath: dirs[i].path })) : undefined;
+    },
   };
 }
 
@@ -109,7 +79,7 @@ export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPla
     const names = claimNames(dirs);
     this.replicas = props.replicas ?? DEFAULT_STATEFUL_REPLICAS;
     this.claims = claimQuota(dirs, this.replicas);
-    this.claimsExplained = `${this.replicas} ${this.replicas === 1 ? 'pod' : 'pods'} × (${dirs.map((d, i) => `${names[i]} ${d.size}${d.storageClassName ? ` of ${d.storageClassName}` : ''}`).join(', ')})`;
+    this.claimsExplained = `${this.replicas} ${this.replicas === 1 ? 'pod' : 'pods'} × (${claimsDescribed(dirs, names)})`;
     const metadata = this._metadata;
     const servicePorts = this._parts.ports.servicePorts;
     const ports = this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: meshAppProtocol(sp) })) : servicePorts;
@@ -148,7 +118,7 @@ export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPla
           spec: {
             accessModes: [d.accessMode ?? PersistentAccessMode.READ_WRITE_ONCE],
             storageClassName: d.storageClassName,
-            resources: { requests: { storage: d.size } },
+            resources: { requests: { storage: d.size! } },
           },
         })) : undefined,
       },

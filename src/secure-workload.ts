@@ -27,7 +27,7 @@ import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh
 import { TargetVersions, userNamespaceProblem } from './model/target';
 import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
-import type { KubePodTemplate, KubeVolumeMount } from './render/pod/kube';
+import type { KubePodTemplate, KubeVolume, KubeVolumeMount } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
@@ -48,6 +48,14 @@ export interface WorkloadKindSpec {
   readonly podOf?: (json: any) => any;
   /** Mounts of volumes the kind adds (a StatefulSet's claims); with them, fsGroup is changed only on a root mismatch. */
   readonly persistentMounts?: readonly KubeVolumeMount[];
+  /** Mounts of other volumes the kind adds (a node agent's read-only host paths). */
+  readonly kindMounts?: readonly KubeVolumeMount[];
+  /** Volumes the kind adds to the pod, given the workload's name (a Deployment's claims are named after it). */
+  readonly kindVolumes?: (workloadName: string) => readonly KubeVolume[];
+  /** Whether the kind takes `relax.hostPaths` (node agents); any other kind refuses them. */
+  readonly hostPaths?: boolean;
+  /** The longest name the kind's object may have (a CronJob's: 52), for the derived default name. */
+  readonly maxNameLength?: number;
   /** Whether more than one pod runs at a time (spread over nodes and zones). */
   readonly replicated: (props: SecurePodProps) => boolean;
   /** The pods' restartPolicy, when not the default Always (Jobs). */
@@ -129,7 +137,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     this.placement = placementView(placement);
     this.namespace = this.placement.namespace;
     this.mesh = spec.meshed ? placement.mesh : undefined;
-    this.name = props.name ?? Names.toDnsLabel(this);
+    this.name = props.name ?? Names.toDnsLabel(this, kind.maxNameLength ? { maxLen: kind.maxNameLength } : undefined);
     this.serviceAccountName = this.name;
     this._parts = spec.parts;
     this.ports = deepFreeze(spec.parts.ports.ports);
@@ -162,6 +170,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       restartPolicy: kind.restartPolicy,
       appArmor: spec.appArmor,
       persistentMounts: kind.persistentMounts,
+      kindMounts: kind.kindMounts,
+      kindVolumes: kind.kindVolumes?.(this.name),
     });
     this.placement.members?.push(this);
     this._intents = new WorkloadIntents({
@@ -426,6 +436,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       p.partOf !== undefined ? checkLabels('partOf', { 'app.kubernetes.io/part-of': p.partOf }) : undefined,
       p.requireDigest === true && typeof p.image === 'string' ? digestProblem(p.image, 'requireDigest') : undefined,
       ...(meshed ? parts.security.meshProblems(placement.mesh!.mode) : []),
+      p.relax?.hostPaths?.length && !kind.hostPaths
+        ? `relax.hostPaths mounts host directories, which only a node agent should read (a ${kind.kind}'s pods move between nodes). Fix: use a SecureDaemonSet, or read what you need through the Kubernetes API or a volume.` : undefined,
       p.mesh === true && !placement.mesh ? 'mesh is true but the app is not in a namespace with a mesh. Fix: define it inside an IsolatedNamespace with `mesh`, or drop the prop.' : undefined,
       ...own.last,
     ].filter((x): x is string => x !== undefined);

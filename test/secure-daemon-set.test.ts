@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { IsolatedNamespace, Peer, PodSecurityLevel, SecureConfigError, SecureDaemonSet } from '../src';
+import { IsolatedNamespace, Peer, PodSecurityLevel, SecureApp, SecureConfigError, SecureDaemonSet } from '../src';
 import { installMatchers } from '../src/testing';
 import { expectValidManifests } from './support/schema';
 import { DNS_RULE, newChart, one, synthApp } from './support/synth';
@@ -54,6 +54,69 @@ describe('SecureDaemonSet', () => {
     new SecureDaemonSet(ns, 'agent', { name: 'agent', image: IMAGE, relax: { hostNetwork: true, hostPID: true } });
     const pod = one(synthApp(a), 'DaemonSet', 'agent').spec.template.spec;
     expect([pod.hostNetwork, pod.hostPID]).toEqual([true, true]);
+  });
+
+  test('read-only host paths: a hostPath volume and a read-only mount, admitted where the namespace is privileged', () => {
+    const { app: a, chart: c } = newChart();
+    const ns = new IsolatedNamespace(c, 'logging', { podSecurity: PodSecurityLevel.PRIVILEGED });
+    new SecureDaemonSet(ns, 'agent', {
+      name: 'agent', image: IMAGE,
+      relax: { hostPaths: [{ path: '/var/log/pods', mountPath: '/host/var/log/pods' }, { path: '/etc/machine-id', mountPath: '/etc/machine-id' }] },
+    });
+    const out = synthApp(a);
+    const pod = one(out, 'DaemonSet', 'agent').spec.template.spec;
+    expect(pod.volumes).toEqual([
+      { name: 'rw-tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'host-var-log-pods', hostPath: { path: '/var/log/pods' } },
+      { name: 'host-etc-machine-id', hostPath: { path: '/etc/machine-id' } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'rw-tmp', mountPath: '/tmp' },
+      { name: 'host-var-log-pods', mountPath: '/host/var/log/pods', readOnly: true },
+      { name: 'host-etc-machine-id', mountPath: '/etc/machine-id', readOnly: true },
+    ]);
+    // Host paths are no persistent volume: fsGroup is not changed on them.
+    expect(pod.securityContext.fsGroupChangePolicy).toBeUndefined();
+    expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, privileged: false, allowPrivilegeEscalation: false });
+    expectValidManifests(out);
+  });
+
+  test.each([
+    ['restricted', undefined, 'restrictedVolumes', 'uses restricted volume type "hostPath"'],
+    ['baseline', PodSecurityLevel.BASELINE, 'hostPathVolumes', 'mounts host path "/var/log"'],
+  ])('a host path under %s is refused at synth, naming the level, the relaxation and the fix', (level, podSecurity, check, what) => {
+    const { app: a, chart: c } = newChart();
+    const ns = new IsolatedNamespace(c, 'ops', { podSecurity });
+    new SecureDaemonSet(ns, 'agent', { name: 'agent', image: IMAGE, relax: { hostPaths: [{ path: '/var/log', mountPath: '/host/var/log' }] } });
+    let message = '';
+    try {
+      synthApp(a);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const fix = check === 'restrictedVolumes'
+      ? 'use a configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret volume instead (a persistentVolumeClaim can bind a PersistentVolume of that type); or run the pod in a namespace whose Pod Security level is "privileged"'
+      : 'use an emptyDir, configMap, secret or persistentVolumeClaim volume instead; or run the pod in a namespace whose Pod Security level is "privileged"';
+    expect(message.split('\n').slice(1)).toEqual([
+      `  [test/ops/agent] Pod Security "${level}" (v1.35) check ${check} fails: volume "host-var-log" ${what} (field spec.volumes[host-var-log].hostPath, set by \`relax.hostPaths\`). Fix: ${fix} (the app lands in namespace "ops").`,
+    ]);
+  });
+
+  test('host paths are refused on kinds that are not node agents, and bad or dangerous ones on a DaemonSet', () => {
+    const c = new Chart(Testing.app(), 'c');
+    expect(() => new SecureApp(c, 'web', { image: IMAGE, relax: { hostPaths: [{ path: '/var/log', mountPath: '/logs' }] } })).toThrow(
+      "[c/web] relax.hostPaths mounts host directories, which only a node agent should read (a SecureApp's pods move between nodes). Fix: use a SecureDaemonSet, or read what you need through the Kubernetes API or a volume.");
+    expect(() => new SecureDaemonSet(c, 'agent', {
+      image: IMAGE, writableDirs: [{ path: '/buffer' }],
+      relax: { hostPaths: [{ path: 'var/log', mountPath: '/buffer' }, { path: '/run/containerd', mountPath: '/host/../etc' }, { path: '/var/log/', mountPath: '/b' }] },
+    })).toThrow([
+      '[c/agent] 4 problems:',
+      '  - relax.hostPaths[0].path "var/log" is not an absolute path without "..". Fix: e.g. /var/log.',
+      '  - relax.hostPaths[0].mountPath /buffer is mounted twice. Fix: give each host path its own mountPath.',
+      '  - relax.hostPaths[1].mountPath "/host/../etc" is not an absolute path without "..". Fix: e.g. /host/var/log.',
+      '  - relax.hostPaths[1].path /run/containerd exposes the container runtime socket /run/containerd/containerd.sock; connecting to a socket needs no write access, so even a read-only mount lets the pod start privileged containers and take over the node. Fix: mount a narrower path (e.g. /var/log/pods for logs), or read what you need through the Kubernetes API.',
+    ].join('\n'));
+    expect(() => new SecureDaemonSet(c, 'js', { image: IMAGE, relax: { hostPaths: '/var/log' as any } })).toThrow('[c/js] relax.hostPaths must be a list, got "/var/log". Fix: pass an array.');
   });
 
   test('bad maxUnavailable and nodes are refused; the quota counts one pod per node', () => {

@@ -221,6 +221,22 @@ describe('SecureCronJob', () => {
     ].join('\n'));
   });
 
+  test('a CronJob name over 52 characters is refused (its Jobs add 11); a derived name is kept to 52', () => {
+    const c = new Chart(Testing.app(), 'c');
+    const long = 'nightly-report-of-every-order-placed-in-the-shop-eu-1'; // 53
+    expect(thrown(() => new SecureCronJob(c, 'a', { name: long, image: IMAGE, schedule: '@daily', activeDeadlineSeconds: 60 }))).toBe(
+      `[c/a] name "${long}" has 53 characters, but a CronJob's name may have at most 52: each Job it starts is named after it plus 11 characters ("-" and the scheduled time). Fix: shorten name to 52 characters or fewer, e.g. "nightly-report-of-every-order-placed-in-the-shop-eu".`);
+    const ok = new SecureCronJob(c, 'b', { name: 'nightly-report-of-every-order-placed-in-the-shop-eu1', image: IMAGE, schedule: '@daily', activeDeadlineSeconds: 60 });
+    expect(ok.name.length).toBe(52);
+    // A Job has no such limit beyond the DNS label's 63.
+    expect(new SecureJob(c, 'j', { name: long, image: IMAGE, activeDeadlineSeconds: 60 }).name).toBe(long);
+    const { app, chart } = newChart();
+    const cron = new SecureCronJob(chart, 'nightly-report-of-every-order-placed-in-the-shop', { image: IMAGE, schedule: '@daily', activeDeadlineSeconds: 60 });
+    const job = new SecureJob(chart, 'nightly-report-of-every-order-placed-in-the-shop-job', { image: IMAGE, activeDeadlineSeconds: 60 });
+    expect([cron.name.length, job.name.length]).toEqual([52, 63]);
+    expect(one(synthApp(app), 'CronJob').metadata.name).toBe(cron.name);
+  });
+
   test('the quota counts one run under Forbid, two under Replace', () => {
     const { app, chart } = newChart();
     const ns = new IsolatedNamespace(chart, 'shop', { quota: { pods: '2' } });

@@ -1,6 +1,9 @@
 import { checkCronSchedule, checkTimeZone } from '../core/schedule';
 import { ConcurrencyPolicy, JobRestartPolicy, PodFailureAction, PodFailurePolicyRule, SecureCronJobProps, SecureJobProps } from './job-options';
 
+/** The longest CronJob name the API server admits: its Jobs are `<name>-<8+ digit time>`, 63 at most. */
+export const MAX_CRONJOB_NAME = 52;
+
 function wholeNumber(what: string, v: number | undefined, min: number, fix: string): string | undefined {
   if (v === undefined || (Number.isInteger(v) && v >= min)) return undefined;
   return `${what} ${v} must be a whole number >= ${min}. Fix: ${fix}.`;
@@ -54,7 +57,12 @@ export function jobProblems(p: SecureJobProps): Array<string | undefined> {
 /** The problems of a CronJob's own props. */
 export function cronJobProblems(p: SecureCronJobProps): Array<string | undefined> {
   const policy = p.concurrencyPolicy;
+  const name = p.name;
   return [
+    // Longer than a DNS label is refused with the other names; here the CronJob's own limit.
+    typeof name === 'string' && name.length > MAX_CRONJOB_NAME && name.length <= 63
+      ? `name "${name}" has ${name.length} characters, but a CronJob's name may have at most ${MAX_CRONJOB_NAME}: each Job it starts is named after it plus 11 characters ("-" and the scheduled time). Fix: shorten name to ${MAX_CRONJOB_NAME} characters or fewer, e.g. "${name.slice(0, MAX_CRONJOB_NAME).replace(/-+$/, '')}".`
+      : undefined,
     ...jobProblems(p),
     checkCronSchedule('schedule', p.schedule),
     p.timeZone !== undefined ? checkTimeZone('timeZone', p.timeZone) : undefined,

@@ -4,6 +4,7 @@
  */
 import { arrayOf, bool, int, mapOf, obj, oneOf, Schema, schemaProblems, str } from '../core/prop-schema';
 import { AppArmorProfile } from './apparmor';
+import { DeploymentStrategy } from './deployment-strategy';
 import { EnvValue } from './env';
 import { MountedFiles } from './files';
 import { Probe } from './probe';
@@ -49,6 +50,7 @@ export const POD_PROPS_FIELDS: { [name: string]: Schema } = {
   relax: obj({
     addCapabilities: arrayOf(str), allowPrivilegeEscalation: bool, privileged: bool, writableRootFilesystem: bool,
     seccompUnconfined: bool, hostNetwork: bool, hostPID: bool, hostIPC: bool, mountServiceAccountToken: bool,
+    hostPaths: arrayOf(obj({ path: str, mountPath: str }, ['path', 'mountPath'])),
   }),
 };
 
@@ -59,6 +61,9 @@ export const SECURE_APP_FIELDS: { [name: string]: Schema } = {
   replicas: int(),
   autoscaling: obj({ minReplicas: int(), maxReplicas: int(), targetCpuUtilizationPercent: int() }, ['maxReplicas']),
   serviceType: str,
+  strategy: { kind: 'instance', is: (v) => v instanceof DeploymentStrategy, name: 'DeploymentStrategy', make: 'DeploymentStrategy.rollingUpdate() or DeploymentStrategy.recreate()' },
+  // SecureStatefulSet's too: one shape for both kinds.
+  persistentDirs: arrayOf(obj({ path: str, size: str, storageClassName: str, accessMode: str, name: str, claimName: str }, ['path'])),
   labels: mapOf(str),
   podAnnotations: mapOf(str),
   mesh: bool,

@@ -15,27 +15,43 @@ export enum PersistentAccessMode {
   READ_ONLY_MANY = 'ReadOnlyMany',
 }
 
-/** A directory kept on a PersistentVolume, one claim per pod. */
+/**
+ * A directory kept on a PersistentVolume: on a SecureStatefulSet one claim per pod (from a claim
+ * template), on a SecureApp one claim for the Deployment, new (the library emits it) or existing
+ * (`claimName`).
+ */
 export interface PersistentDir {
   /** Absolute path in the container. */
   readonly path: string;
-  /** Size of the volume, e.g. `10Gi`. */
-  readonly size: string;
   /**
-   * StorageClass of the claim.
+   * Size of the new volume, e.g. `10Gi` (not with `claimName`: an existing claim has its own).
+   * @default - none; required unless `claimName` is set
+   */
+  readonly size?: string;
+  /**
+   * StorageClass of the new claim (not with `claimName`).
    * @default - the cluster's default StorageClass
    */
   readonly storageClassName?: string;
   /**
-   * Access mode.
+   * Access mode of the claim (of an existing claim: the mode it was created with). A
+   * ReadWriteOnce or ReadWriteOncePod volume has one writer, so a Deployment mounting it runs
+   * one replica and is replaced with Recreate.
    * @default PersistentAccessMode.READ_WRITE_ONCE
    */
   readonly accessMode?: PersistentAccessMode;
   /**
-   * Name of the claim template (claims are named `<name>-<statefulset>-<ordinal>`).
+   * Name of the volume in the pod, and of the claim: on a StatefulSet the claim template (claims
+   * are named `<name>-<statefulset>-<ordinal>`), on a SecureApp the new claim `<app>-<name>`.
    * @default - `data`, then `data-2`, … in order
    */
   readonly name?: string;
+  /**
+   * Mount this existing PersistentVolumeClaim instead of creating one (SecureApp only: a
+   * StatefulSet's pods each get their own claim).
+   * @default - a new claim
+   */
+  readonly claimName?: string;
 }
 
 /** Whether a StatefulSet's pods start one by one or together. */

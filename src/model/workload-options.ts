@@ -201,5 +201,19 @@ export interface SecurityRelaxations {
    * @default false
    */
   readonly mountServiceAccountToken?: boolean;
+  /**
+   * Host directories or files mounted read-only (SecureDaemonSet only: node agents). Pod Security
+   * admits a hostPath volume only in a privileged namespace.
+   * @default - none
+   */
+  readonly hostPaths?: HostPathMount[];
+}
+
+/** A host path a node agent reads, always mounted read-only. */
+export interface HostPathMount {
+  /** Absolute path on the node, e.g. `/var/log`. */
+  readonly path: string;
+  /** Absolute path in the container, e.g. `/host/var/log`. */
+  readonly mountPath: string;
 }
 

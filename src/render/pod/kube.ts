@@ -40,6 +40,8 @@ export interface KubeVolume {
   readonly emptyDir?: { readonly sizeLimit: string };
   readonly configMap?: unknown;
   readonly secret?: unknown;
+  readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
+  readonly hostPath?: { readonly path: string };
 }
 
 export interface KubeContainerPort {

@@ -1,6 +1,6 @@
 import type { AppArmorRendering } from '../../model/apparmor';
 import type { AppContainer } from './container';
-import type { KubeLabels, KubePodTemplate, KubeVolumeMount } from './kube';
+import type { KubeLabels, KubePodTemplate, KubeVolume, KubeVolumeMount } from './kube';
 import type { Scheduling } from './scheduling';
 import type { PodSecurity } from './security';
 import type { PodVolumes } from './volumes';
@@ -25,8 +25,12 @@ export interface PodTemplateOptions {
   readonly appArmor?: AppArmorRendering;
   /** The pods' restartPolicy (Jobs: Never or OnFailure); unset means Always. */
   readonly restartPolicy?: string;
-  /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates). */
+  /** Mounts of persistent volumes the kind provides (a StatefulSet's claim templates, a Deployment's claims). */
   readonly persistentMounts?: readonly KubeVolumeMount[];
+  /** Other mounts the kind provides (a node agent's read-only host paths), after the persistent ones. */
+  readonly kindMounts?: readonly KubeVolumeMount[];
+  /** Volumes the kind adds to the pod's own (a Deployment's claims, a node agent's host paths). */
+  readonly kindVolumes?: readonly KubeVolume[];
 }
 
 /**
@@ -49,6 +53,7 @@ export class PodTemplate {
     const container = this.o.container._toKube();
     // A large volume is chowned to fsGroup only when its root does not match already, not at every start.
     const mounts = this.o.persistentMounts?.length ? this.o.persistentMounts : undefined;
+    const extra = mounts || this.o.kindMounts?.length ? [...mounts ?? [], ...this.o.kindMounts ?? []] : undefined;
     const securityContext = {
       ...pod.securityContext,
       ...(mounts ? { fsGroupChangePolicy: 'OnRootMismatch' as const } : {}),
@@ -64,8 +69,8 @@ export class PodTemplate {
         enableServiceLinks: false,
         ...pod,
         securityContext,
-        containers: [mounts ? { ...container, volumeMounts: [...container.volumeMounts, ...mounts] } : container],
-        volumes: this.o.volumes._toVolumes(),
+        containers: [extra ? { ...container, volumeMounts: [...container.volumeMounts, ...extra] } : container],
+        volumes: this.o.kindVolumes?.length ? [...this.o.volumes._toVolumes(), ...this.o.kindVolumes] : this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
       },
     };

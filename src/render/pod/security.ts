@@ -9,6 +9,7 @@ import type { KubeContainerSecurityContext, KubePodSecurity } from './kube';
 const RELAX_PROP: ReadonlyArray<readonly [string, string]> = [
   ['capabilities.add', 'addCapabilities'], ['privileged', 'privileged'], ['allowPrivilegeEscalation', 'allowPrivilegeEscalation'],
   ['seccompProfile', 'seccompUnconfined'], ['hostNetwork', 'hostNetwork'], ['hostPID', 'hostPID'], ['hostIPC', 'hostIPC'],
+  ['.hostPath', 'hostPaths'],
 ];
 const NO_CAPABILITIES: readonly string[] = Object.freeze([]);
 
