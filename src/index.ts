@@ -4,7 +4,7 @@
 export { SecureApp } from './secure-app';
 export { ServiceType } from './model/workload-options';
 export type {
-  AutoscalingOptions, ContainerPort, HostPathMount, NodeSelectorRequirement, ResourceSettings, SecurityContextOptions,
+  AutoscalingOptions, ContainerPort, ContainerRelaxations, HostPathMount, NodeSelectorRequirement, ResourceSettings, SecurityContextOptions,
   SecurityRelaxations, Toleration, WritableDir,
 } from './model/workload-options';
 export type { SecureAppProps } from './model/app-props';
@@ -56,7 +56,12 @@ export type { EnvValueFromOptions } from './model/env';
 export { MountedFiles } from './model/files';
 export type { MountedFilesOptions } from './model/files';
 export { Probe } from './model/probe';
-export type { ProbeOptions } from './model/probe';
+export type { GrpcProbeOptions, HttpProbeOptions, ProbeOptions } from './model/probe';
+export { HttpScheme } from './model/http-handler';
+export type { HttpHandlerOptions } from './model/http-handler';
+export { PreStop } from './model/lifecycle';
+export type { PreStopHttpOptions } from './model/lifecycle';
+export type { InitContainer, SidecarContainer } from './model/containers';
 export type { AlertOptions, AlertingOptions, RequestMetrics } from './model/alerting';
 export type { ResourceFootprint } from './model/quota';
 

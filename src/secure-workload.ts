@@ -16,7 +16,7 @@ import { ipBlockMetadataProblem } from './model/ip-blocks';
 import { WorkloadIntents } from './model/intents';
 import type { ExposeOptions, IEntryPoint } from './model/gateway';
 import type { AllowToHostOptions } from './model/hosts';
-import { Mesh, meshAppProtocol, MeshMode } from './model/mesh';
+import { Mesh, MeshMode, serviceAppProtocols } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementView } from './model/placement';
@@ -24,13 +24,15 @@ import { ResourceFootprint } from './model/quota';
 import { readSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
-import { TargetVersions, userNamespaceProblem } from './model/target';
+import { istioInjectsNativeSidecar, podTargetProblems, TargetVersions, userNamespaceProblem } from './model/target';
+import { effectivePodQuota } from './model/pod-quota';
 import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
 import type { KubePodTemplate, KubeVolume, KubeVolumeMount } from './render/pod/kube';
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
+import { lifecycleProblems, preStopSleeps } from './render/pod/init-containers';
 import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload, openAddressesThroughSidecar } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
 
@@ -170,6 +172,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       restartPolicy: kind.restartPolicy,
       appArmor: spec.appArmor,
       persistentMounts: kind.persistentMounts,
+      side: spec.parts.side,
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
       kindMounts: kind.kindMounts,
       kindVolumes: kind.kindVolumes?.(this.name),
     });
@@ -180,7 +184,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       selector: this.selector,
       mtls: this.mesh?.mtls,
       allowIntraNamespace: placement.allowIntraNamespace,
-      holes: () => meshHoles(this.mesh, readSettings(this), this._parts.probes.probedPorts()),
+      holes: () => meshHoles(this.mesh, readSettings(this), this.probedPorts()),
     });
     this._metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
@@ -246,34 +250,47 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       mesh: this.mesh?.mode,
       serviceAccountName: this.serviceAccountName,
       workload: this,
-      appProtocols: this.mesh && this.kindSpec.rendersService ? this.serviceAppProtocols() : undefined,
+      appProtocols: this.mesh && this.kindSpec.rendersService ? serviceAppProtocols(this._parts.ports.servicePorts, this.ports) : undefined,
     };
-  }
-
-  /** The rendered appProtocol of each container port a Service port targets, by `<port>/<protocol>`. */
-  private serviceAppProtocols(): { [portAndProtocol: string]: string } {
-    const out: { [portAndProtocol: string]: string } = {};
-    for (const sp of this._parts.ports.servicePorts) {
-      const target = this.ports.find((p) => p.name === sp.targetPort);
-      if (target) out[`${target.port}/${target.protocol}`] ??= meshAppProtocol(sp);
-    }
-    return out;
   }
 
   /** What the workload may claim from its namespace at its largest. */
   public abstract footprint(): ResourceFootprint;
 
-  /** The app container's limits (the namespace checks the injected sidecar's once, itself). */
+  /** The limits of the app container and of its init containers and sidecars (the namespace checks the injected proxy's once, itself). */
   public containerLimits(): ContainerLimits[] {
-    return [{ container: this._parts.container.name, limits: { ...this._parts.resources.limits } }];
+    return [
+      { container: this._parts.container.name, limits: { ...this._parts.resources.limits } },
+      ...this._parts.side.containers.map((c) => ({ container: c.name, limits: { ...c.resources.limits } })),
+    ];
+  }
+
+  /** The ports the kubelet probes, on the app container and on the sidecars. */
+  private probedPorts(): number[] {
+    const side = this._parts.side.probedPorts();
+    const main = this._parts.probes.probedPorts();
+    return side.length ? [...new Set([...main, ...side])] : main;
   }
 
   /**
    * Quota keys one pod claims: the app container's requests and limits, plus the injected
-   * sidecar's, which is part of every pod the quota admits.
+   * sidecar's, which is part of every pod the quota admits. With init containers or sidecars,
+   * the pod's effective request (`effectivePodQuota`), the injected proxy in its place.
    * @internal
    */
   protected _perPodQuota(): { [key: string]: string } {
+    const side = this._parts.side.containers;
+    if (side.length) {
+      const proxy = this.mesh?.mode === MeshMode.SIDECAR ? this.placement.sidecarFootprint : undefined;
+      const native = proxy !== undefined && (this.kindSpec.nativeSidecar || istioInjectsNativeSidecar(readSettings(this)));
+      return effectivePodQuota([
+        // Istio puts its native proxy before every user init container (see render/mesh/injection.ts).
+        ...(proxy && native ? [{ role: 'sidecar' as const, keys: proxy }] : []),
+        ...side.map((c) => ({ role: c.role, keys: c.resources.quotaKeys() })),
+        { role: 'main', keys: this._parts.resources.quotaKeys() },
+        ...(proxy && !native ? [{ role: 'main' as const, keys: proxy }] : []),
+      ]);
+    }
     const perPod = this._parts.resources.quotaKeys();
     if (this.mesh?.mode === MeshMode.SIDECAR) {
       for (const [key, q] of Object.entries(this.placement.sidecarFootprint ?? {})) {
@@ -332,6 +349,12 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     // The workload's own requireDigest was judged when it was built; the app-wide one is read here.
     this.podSecurityChecked ??= [
       ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this._parts.container.image, 'ClusterSettings requireDigest')] : []),
+      ...(this.requireDigest === undefined && settings.requireDigest ? this._parts.side.digestProblems('ClusterSettings requireDigest') : []),
+      ...podTargetProblems({
+        sidecars: this._parts.side.sidecarNames,
+        meshedToCompletion: this.kindSpec.nativeSidecar && this.mesh?.mode === MeshMode.SIDECAR ? this.kindSpec.kind : undefined,
+        preStopSleeps: preStopSleeps(this._parts.container.preStop, this._parts.side),
+      }, settings),
       ...this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh, settings)).map((v) => v.message),
     ].filter((x): x is string => x !== undefined);
     const podOf = this.kindSpec.podOf ?? ((json: any) => json.spec.template);
@@ -376,7 +399,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
         seen.add(v.check + v.field);
         const injected = v.field.includes(`[${ISTIO_INIT}]`);
         const cause = injected || !attribute ? undefined : PodSecurity.relaxationOf(v.field);
-        const where = cause ? `, set by \`relax.${cause}\`` : injected ? ', injected by Istio without its CNI plugin' : '';
+        const side = this._parts.side.containers.find((c) => v.field.startsWith(`spec.initContainers[${c.name}].`));
+        const where = cause ? `, set by \`${side ? `${side.at}.` : ''}relax.${cause}\`` : injected ? ', injected by Istio without its CNI plugin' : '';
         const fix = injected
           ? 'install the Istio CNI plugin and say so with Mesh.sidecar({ istioCni: true }), or use Mesh.ambient(), or make the namespace podSecurity privileged'
           : v.fix;
@@ -425,6 +449,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...parts.volumes.problems(),
       ...parts.container.envProblems(),
       ...parts.probes.problems(portNumbers),
+      ...lifecycleProblems(p, parts.side, portNumbers),
+      ...parts.side.problems(),
       ...parts.scheduling.problems(),
       target ? userNamespaceProblem(p.hostUsers, target) : undefined,
       ...p.appArmorProfile?.problems() ?? [],
@@ -435,6 +461,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       p.version !== undefined ? checkLabels('version', { 'app.kubernetes.io/version': p.version }) : undefined,
       p.partOf !== undefined ? checkLabels('partOf', { 'app.kubernetes.io/part-of': p.partOf }) : undefined,
       p.requireDigest === true && typeof p.image === 'string' ? digestProblem(p.image, 'requireDigest') : undefined,
+      ...(p.requireDigest === true ? parts.side.digestProblems('requireDigest') : []),
       ...(meshed ? parts.security.meshProblems(placement.mesh!.mode) : []),
       p.relax?.hostPaths?.length && !kind.hostPaths
         ? `relax.hostPaths mounts host directories, which only a node agent should read (a ${kind.kind}'s pods move between nodes). Fix: use a SecureDaemonSet, or read what you need through the Kubernetes API or a volume.` : undefined,

@@ -101,17 +101,17 @@ describe('the injected pod follows the target', () => {
   const pod = { spec: { initContainers: [{ name: 'migrate' }], containers: [{ name: 'app' }] } };
   const names = (cs: any[] | undefined) => (cs ?? []).map((c) => c.name);
 
-  test('Istio 1.27+ on Kubernetes 1.29+: istio-proxy is a native sidecar, an init container after istio-init', () => {
+  test('Istio 1.27+ on Kubernetes 1.29+: istio-proxy is a native sidecar, after istio-init and before the pod\'s own init containers', () => {
     const injected: any = withInjectedContainers(pod, Mesh.sidecar(), { kubernetesVersion: '1.35', istioVersion: '1.27' });
-    expect(names(injected.spec.initContainers)).toEqual(['migrate', 'istio-init', 'istio-proxy']);
-    expect(injected.spec.initContainers[2].restartPolicy).toBe('Always');
+    expect(names(injected.spec.initContainers)).toEqual(['istio-init', 'istio-proxy', 'migrate']);
+    expect(injected.spec.initContainers[1].restartPolicy).toBe('Always');
     expect(names(injected.spec.containers)).toEqual(['app']);
   });
 
   test('with the CNI plugin the init container is istio-validation, running as the proxy', () => {
     const injected: any = withInjectedContainers(pod, Mesh.sidecar({ istioCni: true }), { kubernetesVersion: '1.35', istioVersion: '1.28' });
-    expect(names(injected.spec.initContainers)).toEqual(['migrate', 'istio-validation', 'istio-proxy']);
-    expect(injected.spec.initContainers[1].securityContext).toMatchObject({ runAsUser: 1337, runAsNonRoot: true });
+    expect(names(injected.spec.initContainers)).toEqual(['istio-validation', 'istio-proxy', 'migrate']);
+    expect(injected.spec.initContainers[0].securityContext).toMatchObject({ runAsUser: 1337, runAsNonRoot: true });
   });
 
   test('Istio before 1.27, or Kubernetes before 1.29: istio-proxy is a regular container', () => {

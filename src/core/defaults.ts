@@ -35,3 +35,5 @@ export const DEFAULT_PROXY_RESOURCES = Object.freeze({
 export const READINESS_PROBE_DEFAULTS = Object.freeze({ initialDelaySeconds: 0, periodSeconds: 10 });
 /** Timing of the liveness probe: later and slower than readiness, so a slow start is not a restart. */
 export const LIVENESS_PROBE_DEFAULTS = Object.freeze({ initialDelaySeconds: 10, periodSeconds: 20 });
+/** Timing of a startup probe: 30 failures 10s apart (5 minutes) before the kubelet restarts a slow starter. */
+export const STARTUP_PROBE_DEFAULTS = Object.freeze({ initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 30 });

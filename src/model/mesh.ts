@@ -156,6 +156,19 @@ export function meshAppProtocol(port: { readonly name: string; readonly protocol
   return port.appProtocol ?? protocolFromName(port.name, port.protocol);
 }
 
+/** The rendered appProtocol of each container port a Service port targets, by `<port>/<protocol>`. */
+export function serviceAppProtocols(
+  servicePorts: ReadonlyArray<{ readonly name: string; readonly protocol: string; readonly appProtocol?: string; readonly targetPort: string }>,
+  ports: ReadonlyArray<{ readonly name: string; readonly port: number; readonly protocol: string }>,
+): { [portAndProtocol: string]: string } {
+  const out: { [portAndProtocol: string]: string } = {};
+  for (const sp of servicePorts) {
+    const target = ports.find((p) => p.name === sp.targetPort);
+    if (target) out[`${target.port}/${target.protocol}`] ??= meshAppProtocol(sp);
+  }
+  return out;
+}
+
 /**
  * appProtocols whose traffic Istio's sidecar parses as HTTP (HTTP/1.1, HTTP/2, gRPC, h2c,
  * WebSocket), so an AuthorizationPolicy's methods and paths can match it. On any other port

@@ -1,4 +1,6 @@
 import type { AppArmorProfile } from './apparmor';
+import type { InitContainer, SidecarContainer } from './containers';
+import type { PreStop } from './lifecycle';
 import type { EnvValue } from './env';
 import type { MountedFiles } from './files';
 import type { Probe } from './probe';
@@ -99,6 +101,37 @@ export interface SecurePodProps {
    * @default - TCP check on the main port (none for workers, Jobs and CronJobs)
    */
   readonly liveness?: Probe;
+  /**
+   * Startup probe: readiness and liveness wait until it passes, so a slow start is not a restart.
+   * Unset timing fields default to a 10s period and 30 failures (5 minutes).
+   * @default - none
+   */
+  readonly startup?: Probe;
+  /**
+   * Hook the kubelet runs in the app container before SIGTERM, e.g. `PreStop.sleep(5)` so
+   * endpoints stop routing to the pod before it stops accepting connections.
+   * @default - none
+   */
+  readonly preStop?: PreStop;
+  /**
+   * Seconds the kubelet waits for a stopping pod (preStop hooks included) before it kills it.
+   * A preStop sleep longer than this is an error.
+   * @default - 30 (the API server's default; the field is not written)
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Init containers, run in order to completion before the app container starts (after the
+   * sidecars have started), each hardened like the app container.
+   * @default - none
+   */
+  readonly initContainers?: InitContainer[];
+  /**
+   * Native sidecars (init containers with `restartPolicy: Always`; Kubernetes 1.29 or later),
+   * started in order before the init containers and stopped after the app container, each
+   * hardened like the app container.
+   * @default - none
+   */
+  readonly sidecars?: SidecarContainer[];
   /**
    * Tolerations.
    * @default - none

@@ -7,6 +7,7 @@ import { AppArmorProfile } from './apparmor';
 import { DeploymentStrategy } from './deployment-strategy';
 import { EnvValue } from './env';
 import { MountedFiles } from './files';
+import { PreStop } from './lifecycle';
 import { Probe } from './probe';
 
 const PORT = int();
@@ -21,21 +22,40 @@ const APP_PROTOCOL: Schema = {
   example: 'kubernetes.io/h2c',
 };
 
-/** Fields of the pod props (`PodProps`). */
-export const POD_PROPS_FIELDS: { [name: string]: Schema } = {
+const PORTS = arrayOf(obj({ name: str, port: PORT, protocol: PROTOCOL, servicePort: PORT, appProtocol: APP_PROTOCOL, exposeOnService: bool }, ['name', 'port']));
+const PROBE: Schema = { kind: 'instance', is: (v) => v instanceof Probe, name: 'Probe', make: 'Probe.httpGet(), tcpSocket(), grpc() or exec()' };
+const PRE_STOP: Schema = { kind: 'instance', is: (v) => v instanceof PreStop, name: 'PreStop', make: 'PreStop.exec(), PreStop.sleep() or PreStop.httpGet()' };
+const CONTAINER_RELAX = { addCapabilities: arrayOf(str), allowPrivilegeEscalation: bool, privileged: bool, writableRootFilesystem: bool };
+// What the app container, its init containers and its sidecars all take.
+const CONTAINER_FIELDS: { [name: string]: Schema } = {
   image: str,
-  port: PORT,
-  portName: str,
-  appProtocol: APP_PROTOCOL,
-  ports: arrayOf(obj({ name: str, port: PORT, protocol: PROTOCOL, servicePort: PORT, appProtocol: APP_PROTOCOL, exposeOnService: bool }, ['name', 'port'])),
   command: arrayOf(str),
   args: arrayOf(str),
   env: mapOf({ kind: 'instance', is: (v) => v instanceof EnvValue, name: 'EnvValue', make: 'EnvValue.fromValue(), fromSecret(), fromConfigMap() or fromFieldPath()' }),
   files: arrayOf({ kind: 'instance', is: (v) => v instanceof MountedFiles, name: 'MountedFiles', make: 'MountedFiles.fromConfigMap() or MountedFiles.fromSecret()' }),
   writableDirs: arrayOf(obj({ path: str, sizeLimit: str }, ['path'])),
   resources: obj({ cpu: range, memory: range, ephemeralStorage: range }),
-  readiness: { kind: 'instance', is: (v) => v instanceof Probe, name: 'Probe', make: 'Probe.httpGet(), tcpSocket(), grpc() or exec()' },
-  liveness: { kind: 'instance', is: (v) => v instanceof Probe, name: 'Probe', make: 'Probe.httpGet(), tcpSocket(), grpc() or exec()' },
+};
+const INIT_CONTAINER_FIELDS: { [name: string]: Schema } = { name: str, ...CONTAINER_FIELDS, relax: obj(CONTAINER_RELAX) };
+const SIDECAR_FIELDS: { [name: string]: Schema } = {
+  ...INIT_CONTAINER_FIELDS, ports: PORTS, readiness: PROBE, liveness: PROBE, startup: PROBE, preStop: PRE_STOP,
+};
+
+/** Fields of the pod props (`PodProps`). */
+export const POD_PROPS_FIELDS: { [name: string]: Schema } = {
+  image: str,
+  port: PORT,
+  portName: str,
+  appProtocol: APP_PROTOCOL,
+  ports: PORTS,
+  ...CONTAINER_FIELDS,
+  readiness: PROBE,
+  liveness: PROBE,
+  startup: PROBE,
+  preStop: PRE_STOP,
+  terminationGracePeriodSeconds: int(),
+  initContainers: arrayOf(obj(INIT_CONTAINER_FIELDS, ['name', 'image'])),
+  sidecars: arrayOf(obj(SIDECAR_FIELDS, ['name', 'image'])),
   tolerations: arrayOf(obj({ key: str, operator: str, value: str, effect: str, tolerationSeconds: int(-(2 ** 53 - 1), 2 ** 53 - 1) })),
   nodeSelector: mapOf(str),
   nodeAffinity: arrayOf(obj({ key: str, operator: str, values: arrayOf(str) }, ['key', 'operator'])),
@@ -48,7 +68,7 @@ export const POD_PROPS_FIELDS: { [name: string]: Schema } = {
   requireDigest: bool,
   securityContext: obj({ runAsUser: UID, runAsGroup: UID, fsGroup: UID }),
   relax: obj({
-    addCapabilities: arrayOf(str), allowPrivilegeEscalation: bool, privileged: bool, writableRootFilesystem: bool,
+    ...CONTAINER_RELAX,
     seccompUnconfined: bool, hostNetwork: bool, hostPID: bool, hostIPC: bool, mountServiceAccountToken: bool,
     hostPaths: arrayOf(obj({ path: str, mountPath: str }, ['path', 'mountPath'])),
   }),

@@ -1,5 +1,6 @@
 import { plainCopy } from '../core/snapshot';
 import { checkPortNumber } from '../core/validate';
+import { httpHandlerProblems, HttpHandlerOptions, renderHttpHandler } from './http-handler';
 
 /** Timing of a probe. */
 export interface ProbeOptions {
@@ -30,14 +31,27 @@ export interface ProbeOptions {
   readonly failureThreshold?: number;
 }
 
+/** An HTTP probe: timing, plus the request's scheme and headers. */
+export interface HttpProbeOptions extends ProbeOptions, HttpHandlerOptions {}
+
+/** A gRPC probe: timing, plus the service the health check asks about. */
+export interface GrpcProbeOptions extends ProbeOptions {
+  /**
+   * Service name sent in the gRPC HealthCheckRequest (`grpc.health.v1.Health/Check`).
+   * @default - the empty name: the server's overall health
+   */
+  readonly service?: string;
+}
+
 /**
- * A readiness or liveness check. The default for an app with a port is a TCP check on that
+ * A readiness, liveness or startup check. The default for an app with a port is a TCP check on that
  * port: it works for any image serving the port, without knowing its HTTP routes.
  */
 export class Probe {
   /** HTTP GET `path` on a container port; 2xx/3xx is healthy. */
-  public static httpGet(path: string, options: ProbeOptions = {}): Probe {
-    return new Probe(plainCopy(options), (port) => ({ httpGet: { path, port } }), true);
+  public static httpGet(path: string, options: HttpProbeOptions = {}): Probe {
+    const o = plainCopy(options);
+    return new Probe(o, (port) => ({ httpGet: renderHttpHandler(path, port, o) }), true, (what) => httpHandlerProblems(what, path, o));
   }
 
   /** A TCP connection to a container port succeeds. */
@@ -46,8 +60,12 @@ export class Probe {
   }
 
   /** The gRPC health-checking protocol on a container port. */
-  public static grpc(options: ProbeOptions = {}): Probe {
-    return new Probe(plainCopy(options), (port) => ({ grpc: { port } }), true);
+  public static grpc(options: GrpcProbeOptions = {}): Probe {
+    const o = plainCopy(options);
+    const service = o.service;
+    return new Probe(o, (port) => ({ grpc: service !== undefined ? { port, service } : { port } }), true,
+      (what) => [service !== undefined && typeof service !== 'string'
+        ? `${what} service must be a string, got ${typeof service} ${String(service)}. Fix: pass the gRPC service name as text, or leave it out for the server's overall health.` : undefined]);
   }
 
   /** A command run in the container exits 0. For workers without a port. */
@@ -61,6 +79,7 @@ export class Probe {
     private readonly handler: (port: number) => any,
     /** Whether the probe needs a port. */
     public readonly needsPort: boolean,
+    private readonly handlerProblems: (what: string) => Array<string | undefined> = () => [],
   ) {}
 
   /** The port this probe checks, if it was set explicitly. */
@@ -88,6 +107,7 @@ export class Probe {
         const min = k === 'initialDelaySeconds' ? 0 : 1;
         return v !== undefined && (!Number.isInteger(v) || v < min) ? `${what} ${k} ${v} must be a whole number >= ${min}.` : undefined;
       }),
+      ...this.handlerProblems(what),
     ]).filter((x): x is string => x !== undefined);
   }
 

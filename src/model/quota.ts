@@ -25,7 +25,8 @@ export interface ResourceFootprint {
   readonly claimsExplained?: string;
 }
 
-function format(key: string, n: number): string {
+/** A quota total as a quantity for messages: cores or millicores, a count, Gi or Mi. */
+export function formatQuotaValue(key: string, n: number): string {
   if (key.endsWith('cpu')) return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
   if (key === 'pods' || key.startsWith('services.') || key.endsWith('persistentvolumeclaims')) return String(n);
   return n % 2 ** 30 === 0 ? `${n / 2 ** 30}Gi` : `${Math.round((n / 2 ** 20) * 100) / 100}Mi`;
@@ -55,7 +56,7 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
         explain = `${w.path}: ${need} ${type} Service`;
       } else if (w.claims?.[key] !== undefined) {
         need = parseQuantity(w.claims[key]) ?? 0;
-        explain = `${w.path}: ${w.claimsExplained ?? format(key, need)}`;
+        explain = `${w.path}: ${w.claimsExplained ?? formatQuotaValue(key, need)}`;
       } else {
         const per = w.perPod[key] !== undefined ? parseQuantity(w.perPod[key]) ?? 0 : 0;
         need = per * w.maxPods;
@@ -65,7 +66,7 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
       total += need;
     }
     if (total > allowed + 1e-9) {
-      problems.push(`ResourceQuota ${key} is ${limit} but the apps inside need ${format(key, total)} (${parts.join('; ')}). Fix: raise quota['${key}'] of the IsolatedNamespace, or lower replicas, autoscaling.maxReplicas or resources.`);
+      problems.push(`ResourceQuota ${key} is ${limit} but the apps inside need ${formatQuotaValue(key, total)} (${parts.join('; ')}). Fix: raise quota['${key}'] of the IsolatedNamespace, or lower replicas, autoscaling.maxReplicas or resources.`);
     }
   }
   return problems;

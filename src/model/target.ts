@@ -88,3 +88,33 @@ export function userNamespaceProblem(hostUsers: boolean | undefined, t: TargetVe
   if (hostUsers !== false || supportsUserNamespaces(t)) return undefined;
   return `hostUsers: false needs user namespaces, which Kubernetes ${t.kubernetesVersion} (the target) runs only behind the UserNamespacesSupport feature gate, so the pod would run in the host user namespace after all. Fix: target Kubernetes 1.33 or later with ClusterSettings.apply(app, { kubernetesVersion: '1.33' }) once the cluster runs it, or drop hostUsers.`;
 }
+
+/**
+ * Whether a preStop hook may `sleep` (the kubelet's own sleep action): PodLifecycleSleepAction,
+ * beta and on by default since 1.30. Before that the API server drops or refuses the field.
+ */
+export function supportsPreStopSleep(t: TargetVersions): boolean {
+  return k8sMinor(t) >= 30;
+}
+
+/**
+ * The problems of what the pod needs from the target: native sidecars (user sidecars, or the
+ * proxy of a meshed pod that must run to completion) and the preStop sleep action.
+ */
+export function podTargetProblems(needs: { readonly sidecars: readonly string[]; readonly meshedToCompletion?: string; readonly preStopSleeps: readonly string[] }, t: TargetVersions): string[] {
+  const out: string[] = [];
+  const upgrade = (minor: number) => `target Kubernetes 1.${minor} or later with ClusterSettings.apply(app, { kubernetesVersion: '1.${minor}' }) once the cluster runs it`;
+  if (!supportsNativeSidecars(t)) {
+    if (needs.sidecars.length) {
+      const one = needs.sidecars.length === 1;
+      out.push(`${one ? 'sidecar' : 'sidecars'} ${needs.sidecars.map((n) => `"${n}"`).join(', ')} ${one ? 'is a native sidecar (an init container' : 'are native sidecars (init containers'} with restartPolicy: Always), which Kubernetes ${t.kubernetesVersion} (the target) does not run: SidecarContainers is on by default only since 1.29. Fix: ${upgrade(29)}.`);
+    }
+    if (needs.meshedToCompletion) {
+      out.push(`This ${needs.meshedToCompletion} runs to completion in a sidecar mesh, so its Istio proxy must be a native sidecar (an init container with restartPolicy: Always, stopped when the app exits), which Kubernetes ${t.kubernetesVersion} (the target) does not run: the proxy would keep the pod running forever. Fix: ${upgrade(29)}, or give the namespace Mesh.ambient(), or keep this workload out of the mesh with mesh: false.`);
+    }
+  }
+  if (!supportsPreStopSleep(t) && needs.preStopSleeps.length) {
+    out.push(`${needs.preStopSleeps.join(', ')} use${needs.preStopSleeps.length === 1 ? 's' : ''} the preStop sleep action, which Kubernetes ${t.kubernetesVersion} (the target) runs only behind the PodLifecycleSleepAction feature gate (on by default since 1.30). Fix: ${upgrade(30)}, or use PreStop.exec(['sleep', '<seconds>']) with an image that has sleep.`);
+  }
+  return out;
+}

@@ -150,12 +150,8 @@ export interface SecurityContextOptions {
   readonly fsGroup?: number;
 }
 
-/**
- * Explicit exceptions to the hardening defaults. Each is still checked at synth against the Pod
- * Security level of the namespace the app lands in: e.g. `NET_ADMIN` fails in a restricted or
- * baseline namespace and passes in a privileged one.
- */
-export interface SecurityRelaxations {
+/** Exceptions to a container's hardening defaults (the pod-level ones are in SecurityRelaxations). */
+export interface ContainerRelaxations {
   /**
    * Linux capabilities to add after dropping ALL. Restricted admits only NET_BIND_SERVICE.
    * @default - none
@@ -176,6 +172,14 @@ export interface SecurityRelaxations {
    * @default false
    */
   readonly writableRootFilesystem?: boolean;
+}
+
+/**
+ * Explicit exceptions to the hardening defaults. Each is still checked at synth against the Pod
+ * Security level of the namespace the app lands in: e.g. `NET_ADMIN` fails in a restricted or
+ * baseline namespace and passes in a privileged one.
+ */
+export interface SecurityRelaxations extends ContainerRelaxations {
   /**
    * Run with seccomp Unconfined instead of RuntimeDefault.
    * @default false

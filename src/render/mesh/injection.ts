@@ -43,6 +43,14 @@ export const NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
  * The pod as the API server sees it after Istio's webhook has injected its containers: that is
  * what Pod Security Admission judges, so the synth-time check must judge it too. Ambient mode
  * injects nothing.
+ *
+ * The order is the injector's (istio/istio pkg/kube/inject/webhook.go, `reorderPod`): with a
+ * native proxy, `istio-init` (or `istio-validation`) and then `istio-proxy` come first in
+ * `initContainers`, so the pod's own init containers and sidecars run inside the mesh; with the
+ * proxy as a regular container, `istio-validation` comes first (it blocks every user container
+ * until the CNI plugin has set up the redirection), `istio-init` last (so the iptables rules do not
+ * blackhole the user's init containers, which then run outside the mesh), and `istio-proxy` is
+ * the last of `containers`.
  */
 export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, mesh: Mesh | undefined, target: TargetVersions): T {
   if (!mesh || mesh.mode !== MeshMode.SIDECAR) return podTemplate;
@@ -53,11 +61,12 @@ export function withInjectedContainers<T extends InjectablePod>(podTemplate: T, 
     ? { name: 'istio-validation', image: 'istio/proxyv2', securityContext: PROXY_SECURITY_CONTEXT }
     : { name: ISTIO_INIT, image: 'istio/proxyv2', securityContext: INIT_WITHOUT_CNI_SECURITY_CONTEXT };
   const spec = podTemplate.spec;
+  const own = spec.initContainers ?? [];
   return {
     ...podTemplate,
     spec: {
       ...spec,
-      initContainers: [...(spec.initContainers ?? []), init, ...(native ? [proxy(true)] : [])],
+      initContainers: native ? [init, proxy(true), ...own] : mesh.istioCni ? [init, ...own] : [...own, init],
       containers: native ? spec.containers : [...spec.containers, proxy(false)],
     },
   };

@@ -1,6 +1,7 @@
 import { DEFAULT_CONTAINER_NAME } from '../../core/defaults';
 import { checkImage } from '../../core/validate';
 import { checkEnv, EnvValue } from '../../model/env';
+import type { PreStop } from '../../model/lifecycle';
 import type { KubeContainer } from './kube';
 import type { WorkloadPorts } from './ports';
 import type { ContainerProbes } from './probes';
@@ -21,6 +22,7 @@ export interface AppContainerOptions {
   readonly probes: ContainerProbes;
   readonly security: PodSecurity;
   readonly volumes: PodVolumes;
+  readonly preStop?: PreStop;
 }
 
 /** The app container: a pinned image, hardened, with its ports, resources, probes and mounts. */
@@ -38,6 +40,10 @@ export class AppContainer {
 
   public get probes(): ContainerProbes {
     return this.o.probes;
+  }
+
+  public get preStop(): PreStop | undefined {
+    return this.o.preStop;
   }
 
   public get image(): string {
@@ -69,6 +75,7 @@ export class AppContainer {
       ports: this.o.ports._toKube(),
       resources: this.o.resources._toKube(),
       ...this.o.probes._toKube(),
+      ...(this.o.preStop ? { lifecycle: this.o.preStop._toKube(this.o.ports.mainPort) } : {}),
       securityContext: this.o.security._toContainerKube(),
       volumeMounts: this.o.volumes._toMounts(),
     };

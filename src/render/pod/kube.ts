@@ -64,6 +64,10 @@ export interface KubeContainer {
   readonly resources: KubeResources;
   readonly readinessProbe?: KubeProbe;
   readonly livenessProbe?: KubeProbe;
+  readonly startupProbe?: KubeProbe;
+  readonly lifecycle?: { readonly preStop: object };
+  /** `Always` on a native sidecar (an init container that keeps running). */
+  readonly restartPolicy?: 'Always';
   readonly securityContext: KubeContainerSecurityContext;
   readonly volumeMounts: readonly KubeVolumeMount[];
 }
@@ -103,9 +107,11 @@ export interface KubePodSecurity {
 
 export interface KubePodSpec extends KubePodSecurity, KubeScheduling {
   readonly restartPolicy?: string;
+  readonly terminationGracePeriodSeconds?: number;
   readonly serviceAccountName: string;
   readonly automountServiceAccountToken: boolean;
   readonly enableServiceLinks: false;
+  readonly initContainers?: readonly KubeContainer[];
   readonly containers: readonly KubeContainer[];
   readonly volumes: readonly KubeVolume[];
 }

@@ -1,5 +1,6 @@
 import type { AppArmorRendering } from '../../model/apparmor';
 import type { AppContainer } from './container';
+import { PodSideContainers } from './init-containers';
 import type { KubeLabels, KubePodTemplate, KubeVolume, KubeVolumeMount } from './kube';
 import type { Scheduling } from './scheduling';
 import type { PodSecurity } from './security';
@@ -31,6 +32,10 @@ export interface PodTemplateOptions {
   readonly kindMounts?: readonly KubeVolumeMount[];
   /** Volumes the kind adds to the pod's own (a Deployment's claims, a node agent's host paths). */
   readonly kindVolumes?: readonly KubeVolume[];
+  /** Init containers and native sidecars. */
+  readonly side?: PodSideContainers;
+  /** Seconds the kubelet waits for a stopping pod (preStop hooks included) before it kills it. */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /**
@@ -50,6 +55,7 @@ export class PodTemplate {
     const { labels, security, appArmor } = this.o;
     const annotations = appArmor?.annotations ? { ...this.o.annotations, ...appArmor.annotations } : this.o.annotations;
     const pod = security._toPodKube();
+    const side = this.o.side ?? PodSideContainers.NONE;
     const container = this.o.container._toKube();
     // A large volume is chowned to fsGroup only when its root does not match already, not at every start.
     const mounts = this.o.persistentMounts?.length ? this.o.persistentMounts : undefined;
@@ -63,14 +69,17 @@ export class PodTemplate {
       metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
         restartPolicy: this.o.restartPolicy,
+        terminationGracePeriodSeconds: this.o.terminationGracePeriodSeconds,
         serviceAccountName: this.o.serviceAccountName,
         automountServiceAccountToken: security.automountServiceAccountToken,
         // Service env vars leak the names and addresses of every Service in the namespace.
         enableServiceLinks: false,
         ...pod,
         securityContext,
+        initContainers: side._toKube(),
         containers: [extra ? { ...container, volumeMounts: [...container.volumeMounts, ...extra] } : container],
-        volumes: this.o.kindVolumes?.length ? [...this.o.volumes._toVolumes(), ...this.o.kindVolumes] : this.o.volumes._toVolumes(),
+        volumes: this.o.kindVolumes?.length || side.containers.length
+          ? [...this.o.volumes._toVolumes(), ...this.o.kindVolumes ?? [], ...side._toVolumes()] : this.o.volumes._toVolumes(),
         ...this.o.scheduling._toKube(this.o.selector, this.o.replicated),
       },
     };

@@ -1,4 +1,4 @@
-import { LIVENESS_PROBE_DEFAULTS, READINESS_PROBE_DEFAULTS } from '../../core/defaults';
+import { LIVENESS_PROBE_DEFAULTS, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from '../../core/defaults';
 import { Probe } from '../../model/probe';
 import type { KubeProbe } from './kube';
 
@@ -14,11 +14,11 @@ function readinessOrDefault(p: Probe | undefined, mainPort: number | undefined, 
 // process is deadlocked. A crashed process is restarted without any probe; an app that can hang
 // names its own check (`liveness: Probe.httpGet('/livez')`).
 
-/** The readiness and liveness probes of the app container. */
+/** The readiness, liveness and startup probes of a container. */
 export class ContainerProbes {
-  /** `defaults: false` for pods that run to completion: no probe unless one is given. */
-  public static of(readiness: Probe | undefined, liveness: Probe | undefined, mainPort: number | undefined, defaults = true): ContainerProbes {
-    return new ContainerProbes(readiness, liveness, mainPort, defaults);
+  /** `defaults: false` for pods that run to completion (and for sidecars): no probe unless one is given. */
+  public static of(readiness: Probe | undefined, liveness: Probe | undefined, mainPort: number | undefined, defaults = true, startup?: Probe): ContainerProbes {
+    return new ContainerProbes(readiness, liveness, mainPort, defaults, startup);
   }
 
   private constructor(
@@ -26,24 +26,30 @@ export class ContainerProbes {
     private readonly liveness: Probe | undefined,
     private readonly mainPort: number | undefined,
     private readonly defaults: boolean,
+    private readonly startup: Probe | undefined,
   ) {}
 
-  /** Problems of the probes given, judged against the container's ports. */
-  public problems(portNumbers: number[]): string[] {
-    return [...(this.readiness?.problems('readiness probe', portNumbers) ?? []), ...(this.liveness?.problems('liveness probe', portNumbers) ?? [])];
+  /** Problems of the probes given, judged against the container's ports; `prefix` names the container. */
+  public problems(portNumbers: number[], prefix = ''): string[] {
+    return [
+      ...(this.readiness?.problems(`${prefix}readiness probe`, portNumbers) ?? []),
+      ...(this.liveness?.problems(`${prefix}liveness probe`, portNumbers) ?? []),
+      ...(this.startup?.problems(`${prefix}startup probe`, portNumbers) ?? []),
+    ];
   }
 
   /** The ports the kubelet probes, so the network layer admits exactly those. */
   public probedPorts(): number[] {
-    const ports = [readinessOrDefault(this.readiness, this.mainPort, this.defaults), this.liveness].map((p) => p?.targetPort(this.mainPort));
+    const ports = [readinessOrDefault(this.readiness, this.mainPort, this.defaults), this.liveness, this.startup].map((p) => p?.targetPort(this.mainPort));
     return [...new Set(ports.filter((port): port is number => port !== undefined))];
   }
 
   /** @internal */
-  public _toKube(): { readinessProbe?: KubeProbe; livenessProbe?: KubeProbe } {
+  public _toKube(): { readinessProbe?: KubeProbe; livenessProbe?: KubeProbe; startupProbe?: KubeProbe } {
     return {
       readinessProbe: readinessOrDefault(this.readiness, this.mainPort, this.defaults)?.render(this.mainPort, READINESS_PROBE_DEFAULTS),
       livenessProbe: this.liveness?.render(this.mainPort, LIVENESS_PROBE_DEFAULTS),
+      startupProbe: this.startup?.render(this.mainPort, STARTUP_PROBE_DEFAULTS),
     };
   }
 }

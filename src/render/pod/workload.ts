@@ -1,4 +1,6 @@
 import type { AppArmorProfile } from '../../model/apparmor';
+import type { InitContainer, SidecarContainer } from '../../model/containers';
+import type { PreStop } from '../../model/lifecycle';
 import { plainCopy } from '../../core/snapshot';
 import type { EnvValue } from '../../model/env';
 import type { MountedFiles } from '../../model/files';
@@ -7,6 +9,7 @@ import type {
   ContainerPort, NodeSelectorRequirement, ResourceSettings, SecurityContextOptions, SecurityRelaxations, Toleration, WritableDir,
 } from '../../model/workload-options';
 import { AppContainer } from './container';
+import { PodSideContainers } from './init-containers';
 import { WorkloadPorts } from './ports';
 import { ContainerProbes } from './probes';
 import { ContainerResources } from './resources';
@@ -32,6 +35,11 @@ export interface PodProps {
   readonly resources?: ResourceSettings;
   readonly readiness?: Probe;
   readonly liveness?: Probe;
+  readonly startup?: Probe;
+  readonly preStop?: PreStop;
+  readonly terminationGracePeriodSeconds?: number;
+  readonly initContainers?: InitContainer[];
+  readonly sidecars?: SidecarContainer[];
   readonly tolerations?: Toleration[];
   readonly nodeSelector?: { [key: string]: string };
   readonly nodeAffinity?: NodeSelectorRequirement[];
@@ -52,6 +60,8 @@ export interface PodParts {
   readonly probes: ContainerProbes;
   readonly scheduling: Scheduling;
   readonly container: AppContainer;
+  /** Init containers and native sidecars. */
+  readonly side: PodSideContainers;
 }
 
 /**
@@ -65,8 +75,9 @@ export function podParts(props: PodProps, defaultProbes = true): PodParts {
   const resources = ContainerResources.of(p.resources);
   const security = PodSecurity.of(p.securityContext, p.relax, p.hostUsers);
   const volumes = PodVolumes.of(p.writableDirs, p.files);
-  const probes = ContainerProbes.of(p.readiness, p.liveness, ports.mainPort, defaultProbes);
+  const probes = ContainerProbes.of(p.readiness, p.liveness, ports.mainPort, defaultProbes, p.startup);
   const scheduling = Scheduling.of(p);
-  const container = new AppContainer({ image: p.image, command: p.command, args: p.args, env: p.env, ports, resources, probes, security, volumes });
-  return { ports, resources, security, volumes, probes, scheduling, container };
+  const container = new AppContainer({ image: p.image, command: p.command, args: p.args, env: p.env, ports, resources, probes, security, volumes, preStop: p.preStop });
+  const side = PodSideContainers.of(p.initContainers, p.sidecars, { securityContext: p.securityContext, ports: ports.ports, volumes });
+  return { ports, resources, security, volumes, probes, scheduling, container, side };
 }
