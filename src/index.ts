@@ -45,7 +45,7 @@ export { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './model/settings';
 export type { ClusterSettingsProps, ResolvedClusterSettings } from './model/settings';
 export {
   DEFAULT_ISTIO_VERSION, DEFAULT_KUBERNETES_VERSION, istioInjectsNativeSidecar, podSecurityVersionFor, supportsAppArmorField,
-  supportsNativeSidecars, supportsUserNamespaces,
+  supportsNativeSidecars, supportsPreStopSleep, supportsUserNamespaces,
 } from './model/target';
 export type { TargetVersions } from './model/target';
 export { AppArmorProfile } from './model/apparmor';

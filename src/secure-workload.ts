@@ -25,7 +25,7 @@ import { readSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
 import { istioInjectsNativeSidecar, podTargetProblems, TargetVersions, userNamespaceProblem } from './model/target';
-import { effectivePodQuota } from './model/pod-quota';
+import { injectedPodQuota } from './model/pod-quota';
 import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
 import type { KubePodTemplate, KubeVolume, KubeVolumeMount } from './render/pod/kube';
@@ -282,14 +282,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     const side = this._parts.side.containers;
     if (side.length) {
       const proxy = this.mesh?.mode === MeshMode.SIDECAR ? this.placement.sidecarFootprint : undefined;
-      const native = proxy !== undefined && (this.kindSpec.nativeSidecar || istioInjectsNativeSidecar(readSettings(this)));
-      return effectivePodQuota([
-        // Istio puts its native proxy before every user init container (see render/mesh/injection.ts).
-        ...(proxy && native ? [{ role: 'sidecar' as const, keys: proxy }] : []),
-        ...side.map((c) => ({ role: c.role, keys: c.resources.quotaKeys() })),
-        { role: 'main', keys: this._parts.resources.quotaKeys() },
-        ...(proxy && !native ? [{ role: 'main' as const, keys: proxy }] : []),
-      ]);
+      return injectedPodQuota(this._parts.resources.quotaKeys(), side.map((c) => ({ role: c.role, keys: c.resources.quotaKeys() })),
+        proxy && { keys: proxy, native: this.kindSpec.nativeSidecar === true || istioInjectsNativeSidecar(readSettings(this)) });
     }
     const perPod = this._parts.resources.quotaKeys();
     if (this.mesh?.mode === MeshMode.SIDECAR) {
@@ -469,6 +463,9 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...own.last,
     ].filter((x): x is string => x !== undefined);
     if (found.length > 0) return { problems: found, spec: undefined };
+    // Only now, with the props sound: the kind's volumes are derived from them.
+    const clashes = parts.side.containers.length ? parts.side.volumeClashes([...kind.persistentMounts ?? [], ...kind.kindVolumes?.(id) ?? []]) : [];
+    if (clashes.length > 0) return { problems: clashes, spec: undefined };
     // Opting out of a meshed namespace: labels Istio's injector and ztunnel honour.
     const meshOptOutLabels: { [key: string]: string } | undefined = placement.mesh && p.mesh === false
       ? (placement.mesh.mode === MeshMode.SIDECAR ? { 'sidecar.istio.io/inject': 'false' } : { 'istio.io/dataplane-mode': 'none' })

@@ -1,10 +1,11 @@
 import {
   ClusterSettings, EnvValue, HttpScheme, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, PodSecurityLevel, PreStop, Probe,
-  SecureApp, SecureConfigError, SecureCronJob, SecureDaemonSet, SecureJob, SecureStatefulSet,
+  SecureApp, SecureConfigError, SecureCronJob, SecureDaemonSet, SecureJob, SecureStatefulSet, supportsPreStopSleep,
 } from '../src';
 import { checkPodSecurity } from '../src/checks/pod-security';
 import { effectivePodQuota } from '../src/model/pod-quota';
 import { withInjectedContainers } from '../src/render/mesh/injection';
+import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { newChart, one, synthApp } from './support/synth';
 
@@ -103,9 +104,12 @@ describe('init containers and sidecars are hardened like the app container', () 
     expect(shipper.lifecycle).toEqual({ preStop: { exec: { command: ['/shipper', 'flush'] } } });
   });
 
-  test('the pod passes restricted, and validates against the Kubernetes 1.36 schema (native sidecars need 1.28+)', () => {
+  test('the pod passes restricted, validates against the Kubernetes 1.36 schema (native sidecars need 1.28+), and Polaris finds no hardening gap', () => {
     expect(checkPodSecurity(one(out, 'Deployment', 'web').spec.template, 'restricted', 'latest')).toEqual([]);
     expectValidManifests(out, ['1.36']);
+    // What remains is what every SecureApp without callers or liveness probe gets (README, Probes).
+    expect(polarisFailures(out).map((f) => `${f.check} ${f.object}`).sort())
+      .toEqual(['livenessProbeMissing Deployment/web', 'missingNetworkPolicy Deployment/web', 'priorityClassNotSet Deployment/web']);
   });
 });
 
@@ -326,6 +330,8 @@ describe('bad input gets the error that names the value and the fix', () => {
       '[test/w] preStop uses the preStop sleep action, which Kubernetes 1.29 (the target) runs only behind the PodLifecycleSleepAction feature gate (on by default since 1.30). '
       + 'Fix: target Kubernetes 1.30 or later with ClusterSettings.apply(app, { kubernetesVersion: \'1.30\' }) once the cluster runs it, or use PreStop.exec([\'sleep\', \'<seconds>\']) with an image that has sleep.');
     expect(() => synthApp(build({ initContainers: [{ name: 'migrate', image: MIGRATE }], preStop: PreStop.exec(['sleep', '5']) }, { kubernetesVersion: '1.28' }))).not.toThrow();
+    const t = (kubernetesVersion: string) => ({ kubernetesVersion, istioVersion: '1.27' });
+    expect([supportsPreStopSleep(t('1.29')), supportsPreStopSleep(t('1.30'))]).toEqual([false, true]);
   });
 
   test('a meshed Job on Kubernetes 1.28 is refused: its proxy could not be a native sidecar, so the pod would never complete', () => {
@@ -358,6 +364,18 @@ describe('bad input gets the error that names the value and the fix', () => {
     ClusterSettings.apply(app, { requireDigest: true });
     new SecureApp(chart, 'w', { image: `${IMAGE}@sha256:${'a'.repeat(64)}`, initContainers: [{ name: 'i', image: MIGRATE }] });
     expect(synthError(() => synthApp(app))).toContain(`[test/w] initContainers[0] "i": image "${MIGRATE}" is referenced by tag only, but ClusterSettings requireDigest requires a digest`);
+  });
+
+  test('volumes: one ConfigMap mounted with other items, a volume name a claim already takes', () => {
+    expect(thrown(() => build({
+      files: [MountedFiles.fromConfigMap('cfg', '/etc/app')],
+      sidecars: [{ name: 's', image: SHIPPER, files: [MountedFiles.fromConfigMap('cfg', '/etc/s', { items: { 'a.yaml': 'a.yaml' } })] }],
+    }))).toBe('[test/w] sidecars[0] "s": ConfigMap "cfg" at /etc/s would be volume "cm-cfg", which the app container already uses differently. '
+      + 'Fix: mount the same ConfigMap or Secret with the same items, or rename the directory.');
+    const { chart } = newChart();
+    expect(thrown(() => new SecureStatefulSet(chart, 'db', {
+      image: IMAGE, persistentDirs: [{ name: 'shipper-rw-tmp', path: '/data', size: '1Gi' }], sidecars: [{ name: 'shipper', image: SHIPPER }],
+    }))).toBe('[test/db] sidecars[0] "shipper": volume "shipper-rw-tmp" is also the name of a persistent dir or host path of this workload. Fix: rename the container or that volume.');
   });
 
   test('gRPC service, hook path and port', () => {

@@ -37,3 +37,20 @@ export function effectivePodQuota(containers: readonly QuotaContainer[]): { [quo
   }
   return out;
 }
+
+/**
+ * What one pod claims with Istio's proxy where the injector puts it (render/mesh/injection.ts):
+ * a native proxy before every user init container, else a regular container beside the app.
+ */
+export function injectedPodQuota(
+  main: { readonly [quotaKey: string]: string },
+  side: readonly QuotaContainer[],
+  proxy: { readonly keys: { readonly [quotaKey: string]: string }; readonly native: boolean } | undefined,
+): { [quotaKey: string]: string } {
+  return effectivePodQuota([
+    ...(proxy?.native ? [{ role: 'sidecar' as const, keys: proxy.keys }] : []),
+    ...side,
+    { role: 'main', keys: main },
+    ...(proxy && !proxy.native ? [{ role: 'main' as const, keys: proxy.keys }] : []),
+  ]);
+}

@@ -167,6 +167,13 @@ export class PodSideContainers {
     return [...this.found];
   }
 
+  /** Side-container volumes whose names the kind's own volumes (claims, host paths) also take. */
+  public volumeClashes(kindVolumes: ReadonlyArray<{ readonly name: string }>): string[] {
+    const taken = new Set(kindVolumes.map((v) => v.name));
+    return this.built.flatMap((c) => c.volumes.filter((v) => taken.has(v.name))
+      .map((v) => `${c.what}: volume "${v.name}" is also the name of a persistent dir or host path of this workload. Fix: rename the container or that volume.`));
+  }
+
   /** Images referenced by tag only, when `source` requires digests. */
   public digestProblems(source: string): Array<string | undefined> {
     return this.built.map((c) => {
