@@ -81,6 +81,17 @@ if ! stamp_ok "$TOOLS/bin/psa-judge" "$psa_hash"; then
   log "psa-judge built in $((SECONDS - start))s"
 fi
 
+# Pod requests judge (test/podrequests, upstream k8s.io/component-helpers/resource)
+PODREQ_DIR="$ROOT/test/podrequests"
+podreq_hash=$(cat "$PODREQ_DIR/go.mod" "$PODREQ_DIR/go.sum" "$PODREQ_DIR"/*.go | sha256sum | cut -c1-16)
+if ! stamp_ok "$TOOLS/bin/pod-requests" "$podreq_hash"; then
+  log "building pod-requests ($podreq_hash)"
+  start=$SECONDS
+  (cd "$PODREQ_DIR" && go build -mod=readonly -o "$TOOLS/bin/pod-requests" .)
+  echo "$podreq_hash" >"$TOOLS/bin/pod-requests.version"
+  log "pod-requests built in $((SECONDS - start))s"
+fi
+
 # Checkov, in its own virtualenv
 CHECKOV="$TOOLS/checkov/bin/checkov"
 if ! stamp_ok "$CHECKOV" "$CHECKOV_VERSION"; then

@@ -24,6 +24,9 @@ export type { MetricsOptions, MonitoredServiceProps } from './monitored-service'
 export { IsolatedNamespace, RbacSubject } from './isolated-namespace';
 export type { IsolatedNamespaceProps, LimitRangeSettings } from './isolated-namespace';
 export { SinglePassApp } from './single-pass-app';
+export { SecureService } from './secure-service';
+export type { SecureServiceProps } from './secure-service';
+export type { AddServiceOptions, ServicePortOptions } from './model/service-options';
 
 // Errors
 export { SecureConfigError } from './core/errors';
@@ -63,7 +66,7 @@ export { PreStop } from './model/lifecycle';
 export type { PreStopHttpOptions } from './model/lifecycle';
 export type { InitContainer, SidecarContainer } from './model/containers';
 export type { AlertOptions, AlertingOptions, RequestMetrics } from './model/alerting';
-export type { ResourceFootprint } from './model/quota';
+export type { ResourceFootprint, ServiceQuota } from './model/quota';
 
 // Checks over plain manifests (Node-only: the plugin, the report, the pure check functions)
 export { checkPodSecurity, LATEST_POD_SECURITY_MINOR, parsePodSecurityVersion, POD_SECURITY_CHECKS } from './checks/pod-security';

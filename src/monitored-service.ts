@@ -14,7 +14,7 @@ import { alertingProblems, alertRules } from './render/monitoring/alerts';
 import { goldenSignalsDashboard } from './render/monitoring/dashboard';
 import { checkDuration, parseDuration } from './core/duration';
 import { Peer, Protocol, WorkloadPort } from './model/peer';
-import { DEFAULT_PORT_NAME } from './core/defaults';
+import { defaultPortName } from './core/defaults';
 import type { SecureAppProps } from './model/app-props';
 import { SecureApp } from './secure-app';
 
@@ -150,7 +150,8 @@ export class MonitoredService extends SecureApp {
       });
     }
 
-    const job = m.usePodMonitor ? `${namespace}/${this.name}` : this.name;
+    // Prometheus names a ServiceMonitor's targets' job after the Service, a PodMonitor's after itself.
+    const job = m.usePodMonitor ? `${namespace}/${this.name}` : this.serviceName;
     const rules = alertRules({ alertPrefix: alertPrefix(props.appName ?? id), namespace, deployment: this.name, job }, props.alerting ?? {}, settings.runbookBaseUrl);
     if (rules.length) {
       this.prometheusRule = new PrometheusRule(this, 'PrometheusRule', {
@@ -194,7 +195,7 @@ export class MonitoredService extends SecureApp {
     const fail = (ours: Array<string | undefined>) => throwIfProblems(path, [...SecureApp._inputProblems(scope, id, props), ...ours]);
     if (!m) fail(['metrics is missing. Fix: set metrics: { port: <metrics container port> }.']);
     const declared = [
-      ...(props.port !== undefined ? [{ name: props.portName ?? DEFAULT_PORT_NAME, port: props.port, main: true }] : []),
+      ...(props.port !== undefined ? [{ name: props.portName ?? defaultPortName(props.port), port: props.port, main: true }] : []),
       ...(props.ports ?? []).map((p) => ({ name: p.name, port: p.port, main: false })),
     ];
     const byName = m.portName !== undefined ? declared.find((p) => p.name === m.portName) : undefined;

@@ -29,6 +29,8 @@ export interface NorthSouthWorkload {
   readonly intents: WorkloadIntents;
   /** Its labels (copied onto the objects written for it). */
   readonly labels: { readonly [key: string]: string };
+  /** Its Service's name. */
+  readonly serviceName: string;
   /** Its Service's ports (name, port, and the container port name they target). */
   readonly servicePorts: ReadonlyArray<{ readonly name: string; readonly port: number; readonly targetPort: string }>;
   /** How it is in the mesh, if at all. */
@@ -64,7 +66,7 @@ export function exposeWorkload(w: NorthSouthWorkload, entryPoint: IEntryPoint, o
   w.workload.recordConnection(connection);
 
   const name = `${w.workload.name}-${entry.name}${n ? `-${n + 1}` : ''}`.slice(0, 253);
-  const backend = { name: w.workload.name, namespace: backendNamespace, port: servicePort.port };
+  const backend = { name: w.serviceName, namespace: backendNamespace, port: servicePort.port };
   const routeNamespace = exposure.routeNamespace === backendNamespace ? w.workload.namespace : exposure.routeNamespace;
   const id = n ? `Route${n + 1}` : 'Route';
   const certificate = certificateSpec(exposure);

@@ -9,6 +9,7 @@ import { claimNames } from './model/persistent-dirs';
 import { PersistentAccessMode } from './model/stateful-options';
 import { ResourceFootprint } from './model/quota';
 import type { SecureAppProps } from './model/app-props';
+import { ownServiceNameProblem } from './model/service-options';
 import { ServiceType } from './model/workload-options';
 import type { KubeVolume, KubeVolumeMount } from './render/pod/kube';
 import type { WorkloadPorts } from './render/pod/ports';
@@ -23,13 +24,12 @@ function appKind(p: SecureAppProps): WorkloadKindSpec {
   return {
     kind: 'SecureApp',
     defaultProbes: true,
-    rendersService: true,
     problems: (parts) => ({
       afterPorts: [
         ...replicaProblems(p ?? ({} as SecureAppProps)),
         ...rolloutProblems(p ?? ({} as SecureAppProps), [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]),
       ],
-      last: serviceProblems(p ?? ({} as SecureAppProps), parts.ports),
+      last: [...serviceProblems(p ?? ({} as SecureAppProps), parts.ports), ownServiceNameProblem(p ?? {}, parts.ports.servicePorts.length > 0)],
     }),
     replicated: () => p.autoscaling !== undefined || deploymentReplicas(p) >= 2,
     get persistentMounts() {
@@ -109,7 +109,7 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
       this.service = new ApiObject(this, 'Service', {
         apiVersion: 'v1',
         kind: 'Service',
-        metadata,
+        metadata: this.serviceName === this.name ? metadata : { ...metadata, name: this.serviceName },
         spec: {
           type: this.serviceType,
           selector: this.selector,
@@ -158,6 +158,7 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
       podsExplained: this.rollout.podsExplained,
       perPod,
       serviceTypes: this.serviceType ? [this.serviceType] : [],
+      services: this.serviceType ? [{ type: this.serviceType, ports: this._parts.ports.servicePorts.length }] : [],
       claims: this.rollout.claims,
       claimsExplained: this.rollout.claimsExplained,
     };

@@ -8,6 +8,7 @@ import { ResourceFootprint } from './model/quota';
 import {
   ClaimRetention, PersistentAccessMode, PodManagementPolicy, SecureStatefulSetProps,
 } from './model/stateful-options';
+import { ownServiceNameProblem } from './model/service-options';
 import { ServiceType } from './model/workload-options';
 import type { KubeVolumeMount } from './render/pod/kube';
 import { SecureWorkload, WorkloadKindSpec } from './secure-workload';
@@ -40,8 +41,7 @@ function statefulKind(p: SecureStatefulSetProps): WorkloadKindSpec {
   return {
     kind: 'SecureStatefulSet',
     defaultProbes: true,
-    rendersService: true,
-    problems: (parts) => ({ afterPorts: statefulSetProblems(p ?? ({} as SecureStatefulSetProps), [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]), last: [] }),
+    problems: (parts) => ({ afterPorts: statefulSetProblems(p ?? ({} as SecureStatefulSetProps), [...parts.volumes.writableDirs.map((d) => d.path), ...parts.volumes.files.map((f) => f.mountPath)]), last: [ownServiceNameProblem(p ?? {}, parts.ports.servicePorts.length > 0)] }),
     replicated: () => (p.replicas ?? DEFAULT_STATEFUL_REPLICAS) >= 2,
     // Read only after the props were checked: before, persistentDirs may be anything.
     get persistentMounts() {
@@ -84,7 +84,7 @@ export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPla
     const servicePorts = this._parts.ports.servicePorts;
     const ports = this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: meshAppProtocol(sp) })) : servicePorts;
     this.serviceType = servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
-    const headlessName = `${this.name}-headless`;
+    const headlessName = `${this.serviceName}-headless`;
     this.headlessService = new ApiObject(this, 'HeadlessService', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -126,7 +126,7 @@ export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPla
     this.node.defaultChild = this.statefulSet;
     if (servicePorts.length > 0) {
       this.service = new ApiObject(this, 'Service', {
-        apiVersion: 'v1', kind: 'Service', metadata, spec: { type: this.serviceType, selector: this.selector, ports },
+        apiVersion: 'v1', kind: 'Service', metadata: this.serviceName === this.name ? metadata : { ...metadata, name: this.serviceName }, spec: { type: this.serviceType, selector: this.selector, ports },
       });
     }
     if (this.replicas >= 2) {
@@ -148,6 +148,7 @@ export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPla
       podsExplained: `${this.replicas} ${this.replicas === 1 ? 'pod' : 'pods'} (replicas, no surge)`,
       perPod: this._perPodQuota(),
       serviceTypes: this.serviceType ? [this.serviceType] : [],
+      services: this.serviceType ? [{ type: this.serviceType, ports: this._parts.ports.servicePorts.length }] : [],
       claims: this.claims,
       claimsExplained: this.claimsExplained,
     };

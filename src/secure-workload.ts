@@ -1,22 +1,22 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPodSecurity } from './checks/pod-security';
-import { ISTIO_INIT } from './core/constants';
+import { INSTANCE_LABEL, ISTIO_INIT, SERVICE_MEMBER_LABEL_PREFIX } from './core/constants';
 import { deepFreeze } from './core/snapshot';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
-import { addQuantities, checkDnsLabel, checkLabels } from './core/validate';
+import { addQuantities, checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkLabels } from './core/validate';
 import { checkIdentities } from './identity';
 import { POD_PROPS_FIELDS, propsShapeProblems, SECURE_APP_FIELDS } from './model/pod-schema';
-import { openForeignSides } from './foreign-peers';
 import { AuthorizationPolicy } from './imports/security.istio.io';
-import { Connection, ConnectionOptions, resolveConnection } from './model/connection';
+import { Connection, ConnectionOptions } from './model/connection';
+import { connectPeers } from './connect';
 import { meshHoles } from './model/holes';
 import { ipBlockMetadataProblem } from './model/ip-blocks';
 import { WorkloadIntents } from './model/intents';
 import type { ExposeOptions, IEntryPoint } from './model/gateway';
 import type { AllowToHostOptions } from './model/hosts';
-import { Mesh, MeshMode, serviceAppProtocols } from './model/mesh';
+import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
 import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementView } from './model/placement';
@@ -35,8 +35,9 @@ import { PodParts, podParts } from './render/pod/workload';
 import { lifecycleProblems, preStopSleeps } from './render/pod/init-containers';
 import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload, openAddressesThroughSidecar } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
+import type { AddServiceOptions } from './model/service-options';
+import { addWorkloadService } from './workload-services';
 
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
 /** What a workload kind adds to the shared core: its name in messages, its own problems, its pod's shape. */
 export interface WorkloadKindSpec {
@@ -67,8 +68,6 @@ export interface WorkloadKindSpec {
    * so a pod that runs to completion can complete: Jobs and CronJobs.
    */
   readonly nativeSidecar?: boolean;
-  /** The kind renders a Service for its Service ports (their appProtocols then decide how the mesh reads them). */
-  readonly rendersService?: boolean;
 }
 
 /**
@@ -88,8 +87,10 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   public readonly name: string;
   /** Namespace the workload lands in, when known. */
   public readonly namespace?: string;
-  /** ServiceAccount name. */
+  /** ServiceAccount name (the mesh identity). */
   public readonly serviceAccountName: string;
+  /** Name of the workload's Service, when the kind writes one for its ports. */
+  public readonly serviceName: string;
   /** Container ports, main port first. */
   public readonly ports: WorkloadPort[];
   /** The one label that selects this workload's pods. */
@@ -140,7 +141,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     this.namespace = this.placement.namespace;
     this.mesh = spec.meshed ? placement.mesh : undefined;
     this.name = props.name ?? Names.toDnsLabel(this, kind.maxNameLength ? { maxLen: kind.maxNameLength } : undefined);
-    this.serviceAccountName = this.name;
+    this.serviceAccountName = props.serviceAccountName ?? this.name;
+    this.serviceName = props.serviceName ?? this.name;
     this._parts = spec.parts;
     this.ports = deepFreeze(spec.parts.ports.ports);
     this.selector = Object.freeze({ [INSTANCE_LABEL]: this.name });
@@ -188,7 +190,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     });
     this._metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
-      apiVersion: 'v1', kind: 'ServiceAccount', metadata: this._metadata, automountServiceAccountToken: false,
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata: this.serviceAccountName === this.name ? this._metadata : { ...this._metadata, name: this.serviceAccountName }, automountServiceAccountToken: false,
     });
   }
 
@@ -197,7 +199,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * workload of this library, egress there. Never isolates a peer that is not one.
    */
   public allowFrom(peer: IPeer, options: ConnectionOptions = {}): void {
-    this.connect(peer, this, options);
+    connectPeers(this.path, peer, this, options);
   }
 
   /**
@@ -205,7 +207,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * library, ingress there. Same manifests as `peer.allowFrom(this)`.
    */
   public allowTo(peer: IPeer, options: ConnectionOptions = {}): void {
-    this.connect(this, peer, options);
+    connectPeers(this.path, this, peer, options);
   }
 
   /**
@@ -227,8 +229,31 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     allowWorkloadToHost(this.northSouth(), hostname, options);
   }
 
+  /**
+   * Another Service in front of this workload's pods, beside its own: Online Boutique's
+   * LoadBalancer `frontend-external` beside the ClusterIP `frontend`. Its name must be a DNS-1035
+   * label; its ports default to the workload's own Service's, each may target any declared
+   * container port, and no (port, protocol) pair may repeat. A LoadBalancer or NodePort Service
+   * counts against the namespace's quota (`services.loadbalancers` per Service,
+   * `services.nodeports` per port).
+   */
+  public addService(name: string, options: AddServiceOptions = {}): ApiObject {
+    return addWorkloadService({
+      scope: this, path: this.path, serviceName: this.serviceName, namespace: this.namespace, labels: this.labels, selector: this.selector,
+      ports: this.ports, servicePorts: this._parts.ports.servicePorts, meshed: this.mesh !== undefined, placement: this.placement,
+    }, name, options);
+  }
+
+  /**
+   * Labels the pods (not the selector) so the SecureService named `serviceName` selects them.
+   * @internal
+   */
+  public _joinService(serviceName: string): void {
+    this._pod._addLabel(`${SERVICE_MEMBER_LABEL_PREFIX}${serviceName}`, 'true');
+  }
+
   private northSouth(): NorthSouthWorkload {
-    return { scope: this, workload: this, intents: this._intents, labels: this.labels, servicePorts: this._parts.ports.servicePorts, mesh: this.mesh?.mode };
+    return { scope: this, workload: this, serviceName: this.serviceName, intents: this._intents, labels: this.labels, servicePorts: this._parts.ports.servicePorts, mesh: this.mesh?.mode };
   }
 
   /** The connections this workload is part of, in declaration order. */
@@ -250,7 +275,6 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       mesh: this.mesh?.mode,
       serviceAccountName: this.serviceAccountName,
       workload: this,
-      appProtocols: this.mesh && this.kindSpec.rendersService ? serviceAppProtocols(this._parts.ports.servicePorts, this.ports) : undefined,
     };
   }
 
@@ -319,15 +343,6 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   /** The pod template, as the kind's object embeds it. @internal */
   protected _renderPodTemplate(): KubePodTemplate {
     return this._pod._toKube();
-  }
-
-  /** Records the connection on every workload involved, or fails naming this workload's path. */
-  private connect(from: IPeer, to: IPeer, options: ConnectionOptions): void {
-    const { connection, problem } = resolveConnection(from, to, options);
-    if (!connection) throw new SecureConfigError(this.path, [problem!]);
-    connection.from.workload?.recordConnection(connection);
-    if (connection.to.workload !== connection.from.workload) connection.to.workload?.recordConnection(connection);
-    openForeignSides(this, this.name, this.toPeerInfo(), connection);
   }
 
   /**
@@ -436,6 +451,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     const found = [
       ...parts.container.imageProblems(),
       p.name !== undefined ? checkDnsLabel('name', p.name) : undefined,
+      p.serviceAccountName !== undefined ? checkDnsSubdomain('serviceAccountName', p.serviceAccountName) : undefined,
+      p.serviceName !== undefined ? checkDns1035Label('serviceName', p.serviceName) : undefined,
       ...parts.ports.problems(),
       ...own.afterPorts,
       ...parts.resources.problems(),

@@ -1,9 +1,8 @@
 // An HTTP intent (methods, paths) becomes an AuthorizationPolicy `to.operation`, which Istio's
-// sidecar can match only on a port it parses as HTTP. On a port its Service declares as anything
-// else (appProtocol "tcp", the default for a port whose name announces no protocol), Istio ignores
-// the ALLOW rule and every connection on the port is denied: refused when declared, with the fix.
+// sidecar can match only on a port it parses as HTTP (`carriesHttp`, reading the appProtocol the
+// Service renderers write, `meshAppProtocol`): elsewhere it is refused when declared, with the fix.
 import { Chart } from 'cdk8s';
-import { IsolatedNamespace, Mesh, Protocol, SecureApp, SecureStatefulSet } from '../src';
+import { IsolatedNamespace, Mesh, SecureApp, SecureStatefulSet } from '../src';
 import type { SecureAppProps } from '../src';
 import { expectValidManifests } from './support/schema';
 import { newChart, synthApp } from './support/synth';
@@ -19,28 +18,30 @@ function pair(api: Partial<SecureAppProps>) {
   return { app, web, api: target, ns };
 }
 
-const refusal = (port: string, appProtocol: string) =>
-  `[shop-chart/shop/api] the HTTP intent from SecureApp shop-chart/shop/web to SecureApp shop-chart/shop/api cannot be enforced: port ${port} has appProtocol "${appProtocol}" on its Service, so the sidecar does not parse it as HTTP, and Istio ignores an ALLOW rule with methods or paths there: every connection on the port would be denied. Fix: set appProtocol: 'http' (or 'http2', 'grpc') on that port, or name it "http" or "http-<suffix>", or drop http to admit any traffic on the port.`;
+const refusal = (port: string, proxiedAs: string) =>
+  `[shop-chart/shop/api] the HTTP intent from SecureApp shop-chart/shop/web to SecureApp shop-chart/shop/api cannot be enforced on port ${port}: Istio proxies it as ${proxiedAs}, not HTTP, so it never sees methods or paths. Fix: drop http and admit the port, or, if the port does serve HTTP, name it "http" (portName, or "http-<suffix>") or set appProtocol: "http".`;
 
 describe('HTTP intents need a port the sidecar parses as HTTP', () => {
   test.each([
-    ['the default main port name "http"', { port: 9000 }, undefined],
-    ['a name announcing grpc', { port: 9000, portName: 'grpc-api' }, undefined],
-    ['appProtocol http2 on a port named otherwise', { port: 9000, portName: 'api', appProtocol: 'http2' }, undefined],
-    ['kubernetes.io/h2c', { port: 9000, portName: 'api', appProtocol: 'kubernetes.io/h2c' }, undefined],
-  ])('allowed: %s', (_name, props, port) => {
+    ['the default main port name "http"', { port: 9000 }, 'http'],
+    ['a name announcing grpc', { port: 9000, portName: 'grpc-api' }, 'grpc'],
+    ['appProtocol http2 on a port named otherwise', { port: 9000, portName: 'api', appProtocol: 'http2' }, 'http2'],
+    ['kubernetes.io/h2c', { port: 9000, portName: 'api', appProtocol: 'kubernetes.io/h2c' }, 'kubernetes.io/h2c'],
+  ])('allowed: %s', (_name, props, appProtocol) => {
     const { app, web, api } = pair(props);
-    api.allowFrom(web, { http: HTTP, port });
+    api.allowFrom(web, { http: HTTP });
     const out = synthApp(app);
+    // What the check accepted is what the Service tells the mesh.
+    expect(out.find((o) => o.kind === 'Service' && o.metadata.name === 'api').spec.ports.map((p: any) => p.appProtocol)).toEqual([appProtocol]);
     expectValidManifests(out);
     const rules = out.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'api').spec.rules;
     expect(rules[0].to).toEqual([{ operation: { ports: ['9000'], methods: ['GET'], paths: ['/api/*'] } }]);
   });
 
   test.each([
-    ['a name announcing no protocol (appProtocol tcp)', { port: 9000, portName: 'api' }, '9000 ("api")', 'tcp'],
-    ['appProtocol https (TLS to the app: the sidecar sees no requests)', { port: 9000, appProtocol: 'https' }, '9000 ("http")', 'https'],
-    ['a name announcing redis', { port: 6379, portName: 'redis' }, '6379 ("redis")', 'redis'],
+    ['a name announcing no protocol (appProtocol tcp)', { port: 9000, portName: 'api' }, '9000/TCP ("api")', 'tcp'],
+    ['appProtocol https (TLS to the app: the sidecar sees no requests)', { port: 9000, appProtocol: 'https' }, '9000/TCP ("http", appProtocol https)', 'https'],
+    ['a name announcing redis', { port: 6379, portName: 'redis' }, '6379/TCP ("redis")', 'redis'],
   ])('refused: %s', (_name, props, port, appProtocol) => {
     const { web, api } = pair(props);
     expect(() => api.allowFrom(web, { http: HTTP })).toThrow(refusal(port, appProtocol));
@@ -52,20 +53,14 @@ describe('HTTP intents need a port the sidecar parses as HTTP', () => {
 
   test('the check reads the port the intent names, not the main port', () => {
     const { web, api } = pair({ port: 9000, ports: [{ name: 'db', port: 5432 }] });
-    expect(() => api.allowFrom(web, { http: HTTP, port: 5432 })).toThrow(refusal('5432 ("db")', 'tcp'));
+    expect(() => api.allowFrom(web, { http: HTTP, port: 5432 })).toThrow(refusal('5432/TCP ("db")', 'tcp'));
     api.allowFrom(web, { http: HTTP, port: 9000 });
   });
 
-  test('a port no Service targets is not judged (the sidecar detects its protocol)', () => {
-    const { web, api } = pair({ port: 9000, ports: [{ name: 'admin', port: 9100, protocol: Protocol.TCP, exposeOnService: false }] });
-    api.allowFrom(web, { http: HTTP, port: 9100 });
-    expect(api._intents.connections.map((c) => c.port)).toEqual([9100]);
-  });
-
-  test('a StatefulSet is judged by its Services the same way', () => {
+  test('a StatefulSet is judged the same way', () => {
     const { ns, web } = pair({ port: 9000 });
     const db = new SecureStatefulSet(ns, 'db', { name: 'db', image: IMAGE, port: 5432, portName: 'pg' });
     expect(() => db.allowFrom(web, { http: HTTP })).toThrow(
-      '[shop-chart/shop/db] the HTTP intent from SecureApp shop-chart/shop/web to SecureStatefulSet shop-chart/shop/db cannot be enforced: port 5432 ("pg") has appProtocol "tcp" on its Service');
+      '[shop-chart/shop/db] the HTTP intent from SecureApp shop-chart/shop/web to SecureStatefulSet shop-chart/shop/db cannot be enforced on port 5432/TCP ("pg"): Istio proxies it as tcp, not HTTP');
   });
 });

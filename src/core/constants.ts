@@ -3,6 +3,15 @@
 /** The label the API server puts on every Namespace: the one reliable way to select by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** The label that selects one workload's pods (and, on its own Service, what a ServiceMonitor selects). */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/**
+ * Prefix of the pod label a SecureService selects its workloads' pods by
+ * (`service.cdk8s-secure.io/<service name>: "true"`); never in a workload's own selector.
+ */
+export const SERVICE_MEMBER_LABEL_PREFIX = 'service.cdk8s-secure.io/';
+
 /** Istio's HBONE tunnel port: ambient traffic between pods arrives on it. */
 export const HBONE_PORT = 15008;
 /** istiod's xDS and certificate port (TLS). */

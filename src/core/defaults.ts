@@ -5,8 +5,28 @@
 export const DEFAULT_UID = 10001;
 /** Name of the app container. */
 export const DEFAULT_CONTAINER_NAME = 'app';
-/** Name of the main container port unless `portName` says otherwise. */
+/** Name of the main container port unless `portName` says otherwise, or the port is a well-known non-HTTP one. */
 export const DEFAULT_PORT_NAME = 'http';
+
+// Ports whose well-known protocol is not HTTP. Named `http`, Istio would parse them as HTTP and
+// break the connection; named `tcp-<protocol>` (Istio's `<protocol>[-<suffix>]` convention) they
+// are proxied as opaque TCP. Istio's mongo/mysql/redis filters are experimental and off by
+// default, so those get `tcp-` too: `tcp` is what Istio does with them anyway.
+const NON_HTTP_PORTS: { readonly [port: number]: string } = Object.freeze({
+  22: 'ssh', 25: 'smtp', 389: 'ldap', 636: 'ldaps', 1433: 'mssql', 1521: 'oracle', 1883: 'mqtt',
+  2181: 'zookeeper', 3306: 'mysql', 4222: 'nats', 5432: 'postgres', 5671: 'amqps', 5672: 'amqp',
+  6379: 'redis', 6650: 'pulsar', 8883: 'mqtts', 9042: 'cassandra', 9092: 'kafka', 11211: 'memcached',
+  26257: 'cockroachdb', 27017: 'mongo',
+});
+
+/**
+ * The main port's name when `portName` is not set: `tcp-<protocol>` for a well-known non-HTTP
+ * port (5432 is `tcp-postgres`), else `http`.
+ */
+export function defaultPortName(port: number): string {
+  const known = NON_HTTP_PORTS[port];
+  return known !== undefined ? `tcp-${known}` : DEFAULT_PORT_NAME;
+}
 /** Replicas without `replicas` or `autoscaling`: two, so one disruption leaves one running. */
 export const DEFAULT_REPLICAS = 2;
 /** The least `autoscaling.minReplicas` may be, and its default. */

@@ -38,6 +38,10 @@ const RULES: ReservedRule[] = [
     match: exact('app.kubernetes.io/instance'), places: ['pod label'],
     why: 'the selectors of the Deployment, Service, NetworkPolicy and AuthorizationPolicy use it', fix: 'set `name` to choose its value',
   },
+  {
+    match: prefix('service.cdk8s-secure.io/'), places: ['pod label'],
+    why: 'a SecureService selects its workloads\' pods by it, so it would put the pods behind a Service they were not given to', fix: 'list the workload in the SecureService\'s `workloads`',
+  },
   { match: exact('app.kubernetes.io/name'), places: ['pod label'], why: 'the library sets it from `appName`', fix: 'set `appName` instead' },
   { match: exact('app.kubernetes.io/managed-by'), places: ['pod label'], why: 'the library sets it to "cdk8s-secure"', fix: 'drop the key' },
   {

@@ -20,6 +20,16 @@ export function checkDnsLabel(what: string, value: string): string | undefined {
   return `${what} "${value}" is not a valid DNS-1123 label. Fix: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. "${suggestDnsLabel(value)}").`;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS-1035 label: what Kubernetes requires of a Service name (it must start with a letter, so `3scale` is refused). */
+export function checkDns1035Label(what: string, value: string): string | undefined {
+  if (value.length <= 63 && DNS1035_LABEL.test(value)) return undefined;
+  const label = suggestDnsLabel(value);
+  const example = /^[a-z]/.test(label) ? label : `svc-${label}`.slice(0, 63).replace(/-+$/, '');
+  return `${what} "${value}" is not a valid DNS-1035 label, which Kubernetes requires of a Service name. Fix: use at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit (e.g. "${example}").`;
+}
+
 /** A DNS-1123 subdomain: Deployment, ServiceAccount, ConfigMap and Secret names. */
 export function checkDnsSubdomain(what: string, value: string): string | undefined {
   if (value.length <= 253 && DNS1123_SUBDOMAIN.test(value)) return undefined;

@@ -1,4 +1,4 @@
-import { HTTP_APP_PROTOCOLS, MeshMode } from './mesh';
+import { carriesHttp, meshAppProtocol, MeshMode } from './mesh';
 import { Connection, ConnectionOptions, HttpMatch, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
 import { checkPortNumber } from '../core/validate';
 import { ipBlockInputProblem } from './ip-blocks';
@@ -54,6 +54,8 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
   // A hand-made IPeer's ipBlock is judged as Peer.ipBlock's would be.
   const peerProblem = peerProblemOf(from) ?? peerProblemOf(to) ?? ipBlockInputProblem(from) ?? ipBlockInputProblem(to);
   if (peerProblem) return { problem: peerProblem };
+  const group = [from, to].find((p) => p.members !== undefined);
+  if (group) return { problem: `${group.description} stands for several workloads; connect each of them (expandGroup) instead. Fix: use allowFrom/allowTo of a workload of this library, which does that.` };
   const target = to.workload;
   if (options.port !== undefined) {
     const bad = checkPortNumber(`port of the connection from ${from.description} to ${to.description}`, options.port);
@@ -76,11 +78,10 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
   if (options.http) {
     const bad = httpProblem(from, to, options.http);
     if (bad) return { problem: bad };
-  }
-  const appProtocol = options.http && port !== undefined ? to.appProtocols?.[`${port}/${protocol ?? Protocol.TCP}`] : undefined;
-  if (appProtocol !== undefined && !HTTP_APP_PROTOCOLS.includes(appProtocol)) {
-    const name = target?.ports.find((p) => p.port === port && p.protocol === (protocol ?? Protocol.TCP))?.name;
-    return { problem: `the HTTP intent from ${from.description} to ${to.description} cannot be enforced: port ${port}${name ? ` ("${name}")` : ''} has appProtocol "${appProtocol}" on its Service, so the sidecar does not parse it as HTTP, and Istio ignores an ALLOW rule with methods or paths there: every connection on the port would be denied. Fix: set appProtocol: 'http' (or 'http2', 'grpc') on that port, or name it "http" or "http-<suffix>", or drop http to admit any traffic on the port.` };
+    const p = target!.ports.find((q) => q.port === port && q.protocol === protocol)!;
+    if (!carriesHttp(p)) {
+      return { problem: `the HTTP intent from ${from.description} to ${to.description} cannot be enforced on port ${p.port}/${p.protocol} ("${p.name}"${p.appProtocol ? `, appProtocol ${p.appProtocol}` : ''}): Istio proxies it as ${meshAppProtocol(p)}, not HTTP, so it never sees methods or paths. Fix: drop http and admit the port, or, if the port does serve HTTP, name it "http" (portName, or "http-<suffix>") or set appProtocol: "http".` };
+    }
   }
   if (port === undefined) {
     return { problem: `a connection to ${to.description} needs a port: it is not a workload of this library, so there is no main port to default to. Fix: pass { port: <number> }.` };
@@ -92,4 +93,17 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
 /** Whether a connection between two workloads rides HBONE (either end ambient, both meshed). */
 export function usesHbone(c: Connection): boolean {
   return !!c.from.mesh && !!c.to.mesh && (c.from.mesh === MeshMode.AMBIENT || c.to.mesh === MeshMode.AMBIENT);
+}
+
+/**
+ * The ends a connection between `from` and `to` stands for: a SecureService is each workload
+ * behind it, on the port its Service targets unless `options` names one; anything else is itself.
+ */
+export function expandGroup(from: IPeer, to: IPeer, options: ConnectionOptions): Array<{ from: IPeer; to: IPeer; options: ConnectionOptions }> {
+  const f = from.toPeerInfo();
+  const t = to.toPeerInfo();
+  const froms: IPeer[] = f.members ?? [from];
+  const tos: IPeer[] = t.members ?? [to];
+  const opts = t.members && options.port === undefined && t.groupPort !== undefined ? { ...options, port: t.groupPort } : options;
+  return froms.flatMap((a) => tos.map((b) => ({ from: a, to: b, options: opts })));
 }

@@ -144,34 +144,24 @@ const ISTIO_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'mongo', 
  * port `http…` or set appProtocol to get HTTP features).
  */
 export function protocolFromName(portName: string, protocol: string = 'TCP'): string {
+  // UDP and SCTP are never HTTP, whatever the port is called (Istio does not proxy them).
+  if (protocol !== 'TCP') return protocol.toLowerCase();
   return ISTIO_PROTOCOLS.find((p) => portName === p || portName.startsWith(`${p}-`)) ?? protocol.toLowerCase();
 }
 
 /**
  * The `appProtocol` a meshed workload's Service port is rendered with, and so the protocol its
  * sidecar handles the port's traffic as: the port's own, else the one its name announces. The
- * Service renderers and the HTTP-intent check both read it here, so they cannot disagree.
+ * Service renderers and the HTTP-intent check (`carriesHttp`) both read it here.
  */
 export function meshAppProtocol(port: { readonly name: string; readonly protocol: string; readonly appProtocol?: string }): string {
   return port.appProtocol ?? protocolFromName(port.name, port.protocol);
 }
 
-/** The rendered appProtocol of each container port a Service port targets, by `<port>/<protocol>`. */
-export function serviceAppProtocols(
-  servicePorts: ReadonlyArray<{ readonly name: string; readonly protocol: string; readonly appProtocol?: string; readonly targetPort: string }>,
-  ports: ReadonlyArray<{ readonly name: string; readonly port: number; readonly protocol: string }>,
-): { [portAndProtocol: string]: string } {
-  const out: { [portAndProtocol: string]: string } = {};
-  for (const sp of servicePorts) {
-    const target = ports.find((p) => p.name === sp.targetPort);
-    if (target) out[`${target.port}/${target.protocol}`] ??= meshAppProtocol(sp);
-  }
-  return out;
-}
+// Application protocols whose requests a sidecar parses, so `to.operation` (methods, paths) can match.
+const HTTP_APP_PROTOCOLS = ['http', 'http2', 'grpc', 'grpc-web', 'kubernetes.io/h2c'];
 
-/**
- * appProtocols whose traffic Istio's sidecar parses as HTTP (HTTP/1.1, HTTP/2, gRPC, h2c,
- * WebSocket), so an AuthorizationPolicy's methods and paths can match it. On any other port
- * Istio ignores an ALLOW rule with HTTP fields, which denies every connection.
- */
-export const HTTP_APP_PROTOCOLS: readonly string[] = Object.freeze(['http', 'http2', 'grpc', 'grpc-web', 'kubernetes.io/h2c', 'kubernetes.io/ws']);
+/** Whether a sidecar sees HTTP requests on a port with this name, transport and appProtocol. */
+export function carriesHttp(port: { readonly name: string; readonly protocol: string; readonly appProtocol?: string }): boolean {
+  return HTTP_APP_PROTOCOLS.includes(meshAppProtocol(port));
+}

@@ -26,6 +26,8 @@ export enum PeerKind {
   IP_BLOCK = 'ipBlock',
   /** The proxy pods of a Gateway or Ingress controller, where traffic from outside enters. */
   GATEWAY = 'gateway',
+  /** Several workloads of this library behind one SecureService: a connection to it is one to each. */
+  SERVICE = 'service',
 }
 
 /** A container port of a workload. */
@@ -36,6 +38,11 @@ export interface WorkloadPort {
   readonly port: number;
   /** Protocol. */
   readonly protocol: Protocol;
+  /**
+   * Application protocol (Service `appProtocol`), when one was given.
+   * @default - the one the port name announces (Istio's `<protocol>[-<suffix>]`), else the transport
+   */
+  readonly appProtocol?: string;
 }
 
 /**
@@ -89,11 +96,16 @@ export interface PeerInfo {
    */
   readonly workload?: IWorkload;
   /**
-   * For a meshed WORKLOAD: the `appProtocol` of each container port one of its Services
-   * targets, by `<port>/<protocol>` (e.g. `8080/TCP`), as rendered (`meshAppProtocol`).
-   * @default - none known: no Service targets the ports, and the sidecar detects the protocol
+   * The workloads behind a SecureService (SERVICE), each of which a connection to or from it
+   * is made with, on `groupPort` unless the intent names a port.
+   * @default - not a group
    */
-  readonly appProtocols?: { [portAndProtocol: string]: string };
+  readonly members?: IWorkload[];
+  /**
+   * The container port the group's Service targets (SERVICE).
+   * @default - each member's main port
+   */
+  readonly groupPort?: number;
 }
 
 /** Anything that can be on the other side of `allowFrom` / `allowTo`. */

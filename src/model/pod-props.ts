@@ -21,6 +21,18 @@ export interface SecurePodProps {
    */
   readonly name?: string;
   /**
+   * Name of the workload's Service, when it has one (a DNS-1035 label: it must start with a
+   * letter). Peers' routes, the ServiceMonitor's job and the Service itself use it.
+   * @default - the workload's `name`
+   */
+  readonly serviceName?: string;
+  /**
+   * Name of the workload's ServiceAccount: its mesh identity (the AuthorizationPolicy principals
+   * that admit it) and the subject of any RoleBinding.
+   * @default - the workload's `name`
+   */
+  readonly serviceAccountName?: string;
+  /**
    * Value of `app.kubernetes.io/name`.
    * @default - the construct id
    */

@@ -44,6 +44,8 @@ const SIDECAR_FIELDS: { [name: string]: Schema } = {
 /** Fields of the pod props (`PodProps`). */
 export const POD_PROPS_FIELDS: { [name: string]: Schema } = {
   image: str,
+  serviceName: str,
+  serviceAccountName: str,
   port: PORT,
   portName: str,
   appProtocol: APP_PROTOCOL,

@@ -13,6 +13,12 @@ export interface ResourceFootprint {
   /** Service types the workload creates. */
   readonly serviceTypes: string[];
   /**
+   * The Services the workload creates, with their port counts: a NodePort or LoadBalancer
+   * Service allocates one node port per port, which `services.nodeports` counts.
+   * @default - one port per entry of `serviceTypes`
+   */
+  readonly services?: ServiceQuota[];
+  /**
    * What the workload claims once, not per pod (its PersistentVolumeClaims), by quota key
    * (`requests.storage`, `persistentvolumeclaims`, per StorageClass), as quantities.
    * @default - none
@@ -23,6 +29,14 @@ export interface ResourceFootprint {
    * @default - none
    */
   readonly claimsExplained?: string;
+}
+
+/** A Service as the namespace's quota counts it. */
+export interface ServiceQuota {
+  /** Its type (ClusterIP, NodePort, LoadBalancer). */
+  readonly type: string;
+  /** How many ports it has. */
+  readonly ports: number;
 }
 
 /** A quota total as a quantity for messages: cores or millicores, a count, Gi or Mi. */
@@ -50,10 +64,17 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
         need = w.maxPods;
         explain = `${w.path}: ${w.podsExplained}`;
       } else if (key === 'services.loadbalancers' || key === 'services.nodeports') {
-        const type = key === 'services.loadbalancers' ? 'LoadBalancer' : 'NodePort';
-        // A LoadBalancer Service also allocates node ports.
-        need = w.serviceTypes.filter((t) => t === type || (type === 'NodePort' && t === 'LoadBalancer')).length;
-        explain = `${w.path}: ${need} ${type} Service`;
+        const services = w.services ?? w.serviceTypes.map((type) => ({ type, ports: 1 }));
+        if (key === 'services.loadbalancers') {
+          // The API server counts LoadBalancer Services, one each whatever their ports.
+          need = services.filter((s) => s.type === 'LoadBalancer').length;
+          explain = `${w.path}: ${need} LoadBalancer Service`;
+        } else {
+          // …and node ports per port: a LoadBalancer Service allocates them too.
+          const exposed = services.filter((s) => s.type === 'NodePort' || s.type === 'LoadBalancer');
+          need = exposed.reduce((n, s) => n + s.ports, 0);
+          explain = `${w.path}: ${need} node ${need === 1 ? 'port' : 'ports'} (${exposed.map((s) => `${s.ports} of a ${s.type} Service`).join(', ')})`;
+        }
       } else if (w.claims?.[key] !== undefined) {
         need = parseQuantity(w.claims[key]) ?? 0;
         explain = `${w.path}: ${w.claimsExplained ?? formatQuotaValue(key, need)}`;

@@ -14,7 +14,7 @@ import { toAllowTraffic, toPassPodSecurity } from './matchers';
 import type { PodSecurityLevelName } from '../checks/pod-security';
 import { SecureConfigError } from '../core/errors';
 
-export type { EndpointLike, ManifestSource, MatcherContextLike, MatcherResult, NamedWorkload, TrafficOptions } from './matchers';
+export type { EndpointLike, ManifestSource, MatcherContextLike, MatcherResult, NamedWorkload, TrafficOptions, WorkloadGroup } from './matchers';
 export { HASH_PLACEHOLDER, manifestsOf, stableSnapshot, toAllowTraffic, toEndpoint, toPassPodSecurity } from './matchers';
 export { Endpoint } from '../checks/reachability';
 

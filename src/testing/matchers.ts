@@ -32,8 +32,20 @@ const WORKLOAD_MEMBERS: ReadonlyArray<readonly [keyof NamedWorkload, string]> = 
   ['deployment', 'Deployment'], ['statefulSet', 'StatefulSet'], ['daemonSet', 'DaemonSet'], ['job', 'Job'], ['cronJob', 'CronJob'],
 ];
 
-/** An Endpoint, a workload of this library standing for its pods, or a Gateway / IngressController standing for its pods. */
-export type EndpointLike = Endpoint | NamedWorkload | IEntryPoint;
+/** Several workloads behind one Service, such as a SecureService. */
+export interface WorkloadGroup {
+  readonly workloads: readonly NamedWorkload[];
+}
+
+/**
+ * An Endpoint, a workload of this library standing for its pods, a Gateway / IngressController
+ * standing for its pods, or a SecureService standing for every workload behind it.
+ */
+export type EndpointLike = Endpoint | NamedWorkload | IEntryPoint | WorkloadGroup;
+
+function isGroup(e: unknown): e is WorkloadGroup {
+  return typeof e === 'object' && e !== null && !(e instanceof Endpoint) && Array.isArray((e as WorkloadGroup).workloads);
+}
 
 function isEntryPoint(e: unknown): e is IEntryPoint {
   return typeof e === 'object' && e !== null && typeof (e as IEntryPoint).toPeerInfo === 'function' && typeof (e as IEntryPoint).entry === 'object';
@@ -158,6 +170,17 @@ export function toAllowTraffic(
   to: EndpointLike,
   options?: TrafficOptions,
 ): MatcherResult {
+  if (isGroup(from) || isGroup(to)) {
+    // A SecureService is each workload behind it: allowed when every flow is, denied (for
+    // `.not`) only when every flow is.
+    const manifests = manifestsOf(subject);
+    const froms: EndpointLike[] = isGroup(from) ? [...from.workloads] : [from];
+    const tos: EndpointLike[] = isGroup(to) ? [...to.workloads] : [to];
+    const results = froms.flatMap((f) => tos.map((t) => toAllowTraffic.call(this, manifests, f, t, options)));
+    const negated = !!(this && this.isNot);
+    const pass = negated ? results.some((r) => r.pass) : results.every((r) => r.pass);
+    return { pass, message: () => results.map((r) => r.message()).join('\n') };
+  }
   if (isEntryPoint(from) && !(to instanceof Endpoint) && !isEntryPoint(to) && (!options || options.port === undefined)) {
     const manifests = manifestsOf(subject);
     const { ports, routes } = routedPorts(manifests, from, to as NamedWorkload);

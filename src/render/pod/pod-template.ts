@@ -44,7 +44,18 @@ export interface PodTemplateOptions {
  * Built from typed parts that carry their own defaults, problems and rendering.
  */
 export class PodTemplate {
+  private extraLabels?: { [key: string]: string };
+
   constructor(private readonly o: PodTemplateOptions) {}
+
+  /**
+   * Adds a label to the pods only, never to the selector (a Deployment's selector is immutable):
+   * a SecureService selects its workloads' pods by it.
+   * @internal
+   */
+  public _addLabel(key: string, value: string): void {
+    (this.extraLabels ??= {})[key] = value;
+  }
 
   public get container(): AppContainer {
     return this.o.container;
@@ -66,7 +77,7 @@ export class PodTemplate {
       ...(appArmor?.field ? { appArmorProfile: appArmor.field } : {}),
     };
     return {
-      metadata: { labels: { ...labels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
+      metadata: { labels: { ...labels, ...this.extraLabels }, annotations: annotations && Object.keys(annotations).length ? { ...annotations } : undefined },
       spec: {
         restartPolicy: this.o.restartPolicy,
         terminationGracePeriodSeconds: this.o.terminationGracePeriodSeconds,

@@ -1,6 +1,7 @@
-import { DEFAULT_PORT_NAME } from '../../core/defaults';
+import { defaultPortName } from '../../core/defaults';
 import { checkPortName, checkPortNumber } from '../../core/validate';
 import { Protocol, WorkloadPort } from '../../model/peer';
+import { servicePortClashes } from '../../model/service-options';
 import type { ContainerPort } from '../../model/workload-options';
 import type { KubeContainerPort } from './kube';
 
@@ -24,11 +25,14 @@ export class WorkloadPorts {
       if (servicePort !== undefined) problems.push(checkPortNumber(`servicePort of "${name}"`, servicePort));
       if (ports.some((q) => q.name === name)) problems.push(`port name "${name}" is used twice. Fix: give each port its own name.`);
       if (ports.some((q) => q.port === port && q.protocol === protocol)) problems.push(`container port ${port}/${protocol} is declared twice. Fix: declare each port once.`);
-      ports.push({ name, port, protocol });
+      // The appProtocol rides along only when given, so a port without one compares as before.
+      ports.push(appProtocol !== undefined ? { name, port, protocol, appProtocol } : { name, port, protocol });
       if (expose) service.push({ name, port: servicePort ?? port, targetPort: name, protocol, appProtocol });
     };
-    if (main.port !== undefined) add(main.portName ?? DEFAULT_PORT_NAME, main.port, Protocol.TCP, undefined, main.appProtocol);
+    if (main.port !== undefined) add(main.portName ?? defaultPortName(main.port), main.port, Protocol.TCP, undefined, main.appProtocol);
     for (const e of extra ?? []) add(e.name, e.port, e.protocol ?? Protocol.TCP, e.servicePort, e.appProtocol, e.exposeOnService ?? true);
+    // Its names are the container ports', whose repeats are reported above.
+    problems.push(...servicePortClashes("the workload's Service", service, false));
     return new WorkloadPorts(ports, service, problems.filter((p): p is string => p !== undefined));
   }
 
