@@ -5,8 +5,8 @@
 // after its last field is read. Used by the `cdk8s-bare` worker and checked by verify-floor.
 import { ApiObject, App, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { appName, GROUP, Layout, namespaceOf, ONE_CHART_ID, ONE_CHART_NAMESPACE } from './common';
-import { appObjects, namespaceObjects } from './manifests';
+import { appName, GROUP, Layout, namespaceOf, ONE_CHART_ID, ONE_CHART_NAMESPACE, Workload } from './common';
+import { namespaceObjects, unitObjects } from './manifests';
 
 /** One construct (as an app would be) holding one ApiObject per document `generate` returns. */
 function defineGroup(scope: Construct, id: string, generate: () => any[]): void {
@@ -31,23 +31,23 @@ function defineGroup(scope: Construct, id: string, generate: () => any[]): void 
   });
 }
 
-/** Defines N apps in `app` (layout A: one Chart; B: one Chart per 10 apps with its namespace objects; C: one Chart per app). */
-export function defineBare(app: App, layout: Layout, n: number): void {
+/** Defines N units in `app` (layout A: one Chart; B: one Chart per 10 units with its namespace objects; C: one Chart per unit). */
+export function defineBare(app: App, layout: Layout, n: number, workload: Workload = 'app'): void {
   if (layout === 'C') {
     for (let i = 0; i < n; i++) {
-      defineGroup(new Chart(app, appName(i), { namespace: ONE_CHART_NAMESPACE }), appName(i), () => appObjects(i, n, ONE_CHART_NAMESPACE));
+      defineGroup(new Chart(app, appName(i), { namespace: ONE_CHART_NAMESPACE }), appName(i), () => unitObjects(workload, i, n, ONE_CHART_NAMESPACE));
     }
     return;
   }
   if (layout === 'A') {
     const chart = new Chart(app, ONE_CHART_ID, { namespace: ONE_CHART_NAMESPACE });
-    for (let i = 0; i < n; i++) defineGroup(chart, appName(i), () => appObjects(i, n, ONE_CHART_NAMESPACE));
+    for (let i = 0; i < n; i++) defineGroup(chart, appName(i), () => unitObjects(workload, i, n, ONE_CHART_NAMESPACE));
     return;
   }
   for (let start = 0; start < n; start += GROUP) {
     const ns = namespaceOf(start);
     const chart = new Chart(app, ns);
     defineGroup(chart, 'Namespace', () => namespaceObjects(ns));
-    for (let i = start; i < Math.min(start + GROUP, n); i++) defineGroup(chart, appName(i), () => appObjects(i, n, ns));
+    for (let i = start; i < Math.min(start + GROUP, n); i++) defineGroup(chart, appName(i), () => unitObjects(workload, i, n, ns));
   }
 }

@@ -8,10 +8,12 @@ import {
   ONE_CHART_NAMESPACE, QUOTA,
 } from './common';
 
-const labelsOf = (name: string) => ({
+const labelsOf = (name: string, ns: string) => ({
   'app.kubernetes.io/instance': name,
   'app.kubernetes.io/managed-by': 'cdk8s-plus-27',
   'app.kubernetes.io/name': name,
+  'app.kubernetes.io/part-of': ns,
+  'app.kubernetes.io/version': '1.0.0',
 });
 
 /** Per-chart shared peers: the cluster DNS pods and the Prometheus pods. */
@@ -44,7 +46,7 @@ function isolatedNamespace(chart: Chart, ns: string, p: ChartPeers): void {
     metadata: {
       name: ns,
       labels: {
-        [`${psa}/enforce`]: 'restricted', [`${psa}/enforce-version`]: 'v1.27',
+        [`${psa}/enforce`]: 'restricted', [`${psa}/enforce-version`]: 'v1.35',
         [`${psa}/audit`]: 'restricted', [`${psa}/audit-version`]: 'latest',
         [`${psa}/warn`]: 'restricted', [`${psa}/warn-version`]: 'latest',
       },
@@ -90,7 +92,7 @@ interface KApp {
 function defineApp(p: ChartPeers, i: number): KApp {
   const { chart, ns } = p;
   const name = appName(i);
-  const labels = labelsOf(name);
+  const labels = labelsOf(name, ns);
   const monitored = isMonitored(i);
   const id = name;
   const serviceAccount = new kplus.ServiceAccount(chart, `${id}-sa`, { metadata: { name, labels }, automountToken: false });
@@ -126,7 +128,6 @@ function defineApp(p: ChartPeers, i: number): KApp {
         memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
       },
       readiness: probe(0, 10),
-      liveness: probe(10, 20),
       volumeMounts: [{ path: '/tmp', volume: tmp }],
     }],
   });

@@ -11,6 +11,24 @@ import * as path from 'path';
 export type Layout = 'A' | 'B' | 'C';
 export const LAYOUTS: readonly Layout[] = ['A', 'B', 'C'];
 
+/**
+ * What each of the N units is. `app`: the main workload, a SecureApp (every 5th a
+ * MonitoredService), run in every layout against every variant. The others measure one kind
+ * each, per object against the floor (one Chart by default): `statefulset` (SecureStatefulSet,
+ * 3 replicas, one persistent dir), `daemonset` (SecureDaemonSet), `job` (SecureJob reaching a
+ * database address block), `cronjob` (SecureCronJob, the same), `gateway` (SecureApp exposed
+ * through a Gateway: an HTTPRoute each) and `host` (SecureApp with `allowToHost` on Cilium: a
+ * CiliumNetworkPolicy each). Long-running kinds chain `allowFrom` like `app`.
+ */
+export type Workload = 'app' | 'statefulset' | 'daemonset' | 'job' | 'cronjob' | 'gateway' | 'host';
+export const WORKLOADS: readonly Workload[] = ['app', 'statefulset', 'daemonset', 'job', 'cronjob', 'gateway', 'host'];
+/** The gateway the `gateway` workload's apps are exposed through, and its pods. */
+export const GATEWAY = { name: 'public', namespace: 'gateway', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } };
+/** The address block (a database network) jobs reach, and its port. */
+export const JOB_DB_CIDR = '10.20.0.0/16';
+export const JOB_DB_PORT = 5432;
+export const hostOf = (i: number): string => `api-${i}.example.com`;
+
 /** Namespace of layout A's single chart. */
 export const ONE_CHART_NAMESPACE = 'bench';
 /** Chart id of layout A (so its file is `bench.k8s.yaml`). */
@@ -69,15 +87,16 @@ export interface WorkerArgs {
   readonly layout: Layout;
   readonly n: number;
   readonly out: string;
+  readonly workload: Workload;
 }
 
-/** `node worker.js <A|B|C> <N> <outdir>` */
+/** `node worker.js <A|B|C> <N> <outdir> [workload]` */
 export function workerArgs(): WorkerArgs {
-  const [layout, n, out] = process.argv.slice(2);
-  if (!(LAYOUTS as readonly string[]).includes(layout) || !Number.isInteger(Number(n)) || Number(n) < 1 || !out) {
-    throw new Error(`usage: node ${path.basename(process.argv[1])} <A|B|C> <N> <outdir> (got ${process.argv.slice(2).join(' ')})`);
+  const [layout, n, out, workload = 'app'] = process.argv.slice(2);
+  if (!(LAYOUTS as readonly string[]).includes(layout) || !Number.isInteger(Number(n)) || Number(n) < 1 || !out || !(WORKLOADS as readonly string[]).includes(workload)) {
+    throw new Error(`usage: node ${path.basename(process.argv[1])} <A|B|C> <N> <outdir> [${WORKLOADS.join('|')}] (got ${process.argv.slice(2).join(' ')})`);
   }
-  return { layout: layout as Layout, n: Number(n), out };
+  return { layout: layout as Layout, n: Number(n), out, workload: workload as Workload };
 }
 
 /** What a worker reports: one JSON line on stdout, prefixed so the runner can find it. */
@@ -99,14 +118,19 @@ export interface WorkerResult {
    * to other processes competing for the cores, but includes GC helper threads.
    */
   readonly cpuMs: number;
+  /**
+   * User + system CPU time from libraries loaded to synth done (ms), when the worker marked it:
+   * the work itself, without module loading (per-object costs are computed from it).
+   */
+  readonly workCpuMs?: number;
 }
 
 export const RESULT_PREFIX = 'BENCH-RESULT ';
 
 const ms = (from: bigint, to: bigint) => Number(to - from) / 1e6;
 
-/** Prints the worker result; marks are process.hrtime.bigint() values. */
-export function report(t0: bigint, loaded: bigint, built: bigint, done: bigint): void {
+/** Prints the worker result; marks are process.hrtime.bigint() values, `loadedCpu` process.cpuUsage() when loaded. */
+export function report(t0: bigint, loaded: bigint, built: bigint, done: bigint, loadedCpu?: NodeJS.CpuUsage): void {
   const sinceProcessStartMs = performance.now();
   const usage = process.resourceUsage();
   const result: WorkerResult = {
@@ -117,6 +141,7 @@ export function report(t0: bigint, loaded: bigint, built: bigint, done: bigint):
     sinceProcessStartMs,
     maxRssKiB: usage.maxRSS,
     cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    workCpuMs: loadedCpu && (usage.userCPUTime + usage.systemCPUTime - loadedCpu.user - loadedCpu.system) / 1000,
   };
   process.stdout.write(RESULT_PREFIX + JSON.stringify(result) + '\n');
 }

@@ -17,7 +17,7 @@ export interface HelmRelease {
 }
 
 function appValues(i: number, n: number): any {
-  const v: any = { name: appName(i), image: appImage(i), alertPrefix: `App${i}` };
+  const v: any = { name: appName(i), image: appImage(i), version: '1.0.0', alertPrefix: `App${i}` };
   if (isMonitored(i)) v.monitored = true;
   if (hasPrev(i)) v.prev = appName(i - 1);
   if (hasNext(i, n)) v.next = appName(i + 1);

@@ -2,6 +2,7 @@
 //
 //   node -r ts-node/register/transpile-only bench/run.ts [--runs R] [--big-runs R] [--n 100,1000,5000,10000]
 //        [--quick] [--full] [--variants ours,ours-single-pass,cdk8s-plus-27,cdk8s-bare,floor,helm] [--layouts A,B,C]
+//        [--workloads app,statefulset,daemonset,job,cronjob,gateway,host]
 //        [--timeout S] [--require-runs K] [--shop-runs K] [--out bench/results.md]
 //
 // Every measurement is a fresh whole process (spawnSync `node <worker>`): workers are compiled
@@ -11,26 +12,9 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Layout, LAYOUTS, RESULT_PREFIX, repoRoot, WorkerResult } from './common';
+import { Layout, LAYOUTS, RESULT_PREFIX, repoRoot, WorkerResult, Workload, WORKLOADS } from './common';
 import { helmBinary } from './helm-releases';
-
-const VARIANTS = ['ours', 'ours-single-pass', 'cdk8s-plus-27', 'cdk8s-bare', 'floor', 'helm'] as const;
-type Variant = typeof VARIANTS[number];
-
-interface Options {
-  runs: number;
-  /** Repetitions at N >= BIG_N (each takes tens of seconds to minutes). */
-  bigRuns: number;
-  /** Run every cell, also those capped by CAPS. */
-  full: boolean;
-  shopRuns: number;
-  ns: number[];
-  variants: Variant[];
-  layouts: Layout[];
-  timeoutS: number;
-  requireRuns: number;
-  out: string;
-}
+import { Cell, KIND_LAYOUT, KIND_VARIANTS, median, Options, render, ShopTimes, Variant, VARIANTS } from './report';
 
 const ROOT = repoRoot();
 const BENCH = path.join(ROOT, 'bench');
@@ -48,7 +32,7 @@ function die(message: string): never {
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    runs: 3, bigRuns: 1, full: false, shopRuns: 5, ns: [100, 1000, 5000, 10000], variants: [...VARIANTS], layouts: [...LAYOUTS], timeoutS: 900, requireRuns: 5,
+    runs: 3, bigRuns: 1, full: false, shopRuns: 5, ns: [100, 1000, 5000, 10000], variants: [...VARIANTS], layouts: [...LAYOUTS], workloads: [...WORKLOADS], timeoutS: 900, requireRuns: 5,
     out: path.join(BENCH, 'results.md'),
   };
   let quick = false;
@@ -62,9 +46,9 @@ function parseArgs(argv: string[]): Options {
       return v;
     };
     const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
-    const int = (v: string, what: string) => {
+    const int = (v: string, what: string, min = 1) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) die(`${what} must be a whole number >= 1, got "${v}"`);
+      if (!Number.isInteger(n) || n < min) die(`${what} must be a whole number >= ${min}, got "${v}"`);
       return n;
     };
     const flag = a.split('=')[0];
@@ -72,7 +56,13 @@ function parseArgs(argv: string[]): Options {
       case '--runs': o.runs = int(value(), '--runs'); runsGiven = true; break;
       case '--big-runs': o.bigRuns = int(value(), '--big-runs'); break;
       case '--full': o.full = true; break;
-      case '--shop-runs': o.shopRuns = int(value(), '--shop-runs'); break;
+      case '--shop-runs': o.shopRuns = int(value(), '--shop-runs', 0); break;
+      case '--workloads': {
+        const ws = list(value());
+        for (const w of ws) if (!(WORKLOADS as readonly string[]).includes(w)) die(`unknown workload "${w}" (known: ${WORKLOADS.join(', ')})`);
+        o.workloads = ws as Workload[];
+        break;
+      }
       case '--n': o.ns = list(value()).map((v) => int(v, '--n')); nGiven = true; break;
       case '--quick': quick = true; break;
       case '--variants': {
@@ -88,10 +78,10 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case '--timeout': o.timeoutS = int(value(), '--timeout'); break;
-      case '--require-runs': o.requireRuns = int(value(), '--require-runs'); break;
+      case '--require-runs': o.requireRuns = int(value(), '--require-runs', 0); break;
       case '--out': o.out = path.resolve(value()); break;
       case '--help': case '-h':
-        log('usage: npm run bench -- [--runs R] [--big-runs R] [--n 100,1000,5000,10000] [--quick] [--full] [--variants ...] [--layouts A,B,C] [--timeout S] [--require-runs K] [--shop-runs K] [--out FILE]');
+        log('usage: npm run bench -- [--runs R] [--big-runs R] [--n 100,1000,5000,10000] [--quick] [--full] [--variants ...] [--layouts A,B,C] [--workloads app,statefulset,...] [--timeout S] [--require-runs K] [--shop-runs K] [--out FILE]');
         process.exit(0);
       // eslint-disable-next-line no-fallthrough
       default: die(`unknown argument "${a}" (try --help)`);
@@ -179,22 +169,8 @@ function capped(o: Options, layout: Layout, n: number, v: Variant): boolean {
   return !o.full && cap !== undefined && n > cap;
 }
 
-interface Sample extends WorkerResult {
-  /** Whole process as the parent saw it (spawn to exit), ms. */
-  readonly processMs: number;
-}
-
-interface Cell {
-  readonly layout: Layout;
-  readonly n: number;
-  readonly variant: Variant;
-  readonly samples: Sample[];
-  failure?: string;
-  /** Not run, and why (not a failure). */
-  skipped?: string;
-  docs?: number;
-  bytes?: number;
-}
+/** The per-kind workloads run up to this N by default (one Chart is linear; --full lifts it). */
+const KIND_CAP = 1000;
 
 function parseResult(r: SpawnSyncReturns<string>): WorkerResult | undefined {
   const line = r.stdout?.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
@@ -220,11 +196,11 @@ function outputSize(dir: string): { docs: number; bytes: number } {
 }
 
 function measure(cell: Cell, env: NodeJS.ProcessEnv, outRoot: string, o: Options, label: string): void {
-  const out = path.join(outRoot, `${cell.variant}-${cell.layout}-${cell.n}`);
+  const out = path.join(outRoot, `${cell.variant}-${cell.workload}-${cell.layout}-${cell.n}`);
   fs.rmSync(out, { recursive: true, force: true });
   const worker = path.join(BUILD, 'workers', `${cell.variant}.js`);
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [worker, cell.layout, String(cell.n), out], {
+  const r = spawnSync(process.execPath, [worker, cell.layout, String(cell.n), out, cell.workload], {
     cwd: ROOT, env, encoding: 'utf8', timeout: o.timeoutS * 1000, maxBuffer: 64 * 1024 * 1024,
   });
   const processMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -257,48 +233,48 @@ function requireTimes(env: NodeJS.ProcessEnv, k: number): { ours: number[]; kplu
 }
 
 /** Synth times of the example shop (examples/), the repository's own `npx cdk8s synth`. */
-interface ShopTimes {
-  /** The examples app alone, whole process (node + sucrase + library + synth), ms. */
-  readonly app: number[];
-  /** `npx cdk8s synth` as a contributor runs it: npx, CLI, app, validation plugin, ms. */
-  readonly cli: number[];
-  readonly docs?: number;
+/** Runs a command to completion: wall ms, and user + system CPU ms of it and its children (GNU time, when there). */
+function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): { wall: number; cpu?: number } {
+  const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const cpuFile = path.join(os.tmpdir(), `cdk8s-secure-bench-cpu-${process.pid}`);
+  const start = process.hrtime.bigint();
+  const r = gnuTime
+    ? spawnSync(gnuTime, ['-o', cpuFile, '-f', '%U %S', cmd, ...args], { cwd: ROOT, env, encoding: 'utf8' })
+    : spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) die(`${what} failed: ${failureOf(r, 0)}`);
+  if (!gnuTime) return { wall };
+  const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  fs.rmSync(cpuFile, { force: true });
+  return { wall, cpu: (user + sys) * 1000 };
 }
 
 function shopTimes(outRoot: string, k: number): ShopTimes {
-  const times: { app: number[]; cli: number[]; docs?: number } = { app: [], cli: [] };
+  const times = { app: [] as number[], cli: [] as number[], cliNoCheck: [] as number[], cliStartup: [] as number[], cpu: {} as { [what: string]: number[] }, docs: undefined as number | undefined };
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const record = (what: 'app' | 'cli' | 'cliNoCheck' | 'cliStartup', t: { wall: number; cpu?: number }) => {
+    times[what].push(t.wall);
+    if (t.cpu !== undefined) (times.cpu[what] ??= []).push(t.cpu);
+  };
+  const noCheck = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
   for (let i = 0; i < k; i++) {
     const out = path.join(outRoot, `shop-${i}`);
     // The app writes where CDK8S_OUTDIR says (not dist/), the CLI where --output says.
-    let start = process.hrtime.bigint();
-    let r = spawnSync(process.execPath, ['examples/run.js'], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
-    if (r.status !== 0) die(`the example shop failed to synthesize: ${failureOf(r, 0)}`);
-    times.app.push(Number(process.hrtime.bigint() - start) / 1e6);
+    record('app', timedRun(process.execPath, ['examples/run.js'], { ...process.env, CDK8S_OUTDIR: out }, 'the example shop'));
     times.docs ??= outputSize(out).docs;
     fs.rmSync(out, { recursive: true, force: true });
-    start = process.hrtime.bigint();
-    r = spawnSync(npx, ['cdk8s', 'synth', '--output', out], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) die(`npx cdk8s synth failed: ${failureOf(r, 0)}`);
-    times.cli.push(Number(process.hrtime.bigint() - start) / 1e6);
+    record('cli', timedRun(npx, ['cdk8s', 'synth', '--output', out], process.env, 'npx cdk8s synth'));
     fs.rmSync(out, { recursive: true, force: true });
+    record('cliNoCheck', timedRun(npx, ['cdk8s', 'synth', '--output', out], noCheck, 'npx cdk8s synth'));
+    fs.rmSync(out, { recursive: true, force: true });
+    record('cliStartup', timedRun(npx, ['cdk8s', '--version'], noCheck, 'npx cdk8s --version'));
   }
-  log(`bench: example shop: app ${median(times.app).toFixed(0)} ms, npx cdk8s synth ${median(times.cli).toFixed(0)} ms (medians of ${k})`);
+  log(`bench: example shop: app ${median(times.app).toFixed(0)} ms, npx cdk8s synth ${median(times.cli).toFixed(0)} ms, without the upgrade check ${median(times.cliNoCheck).toFixed(0)} ms, CLI start ${median(times.cliStartup).toFixed(0)} ms (medians of ${k})`);
   return times;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reporting.
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const med = (c: Cell | undefined, k: keyof Sample): number | undefined => c && c.samples.length ? median(c.samples.map((s) => s[k])) : undefined;
-const fmt = (v: number | undefined, digits: number) => v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
-const ratio = (a: number | undefined, b: number | undefined) => a === undefined || b === undefined ? undefined : a / b;
-const LAYOUT_NAME: Record<Layout, string> = { A: 'A: one Chart', B: 'B: Chart per namespace', C: 'C: Chart per app' };
 
 function machineFacts(o: Options, helm: string | undefined): string[] {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
@@ -333,122 +309,6 @@ function machineFacts(o: Options, helm: string | undefined): string[] {
   ];
 }
 
-function render(o: Options, cells: Cell[], req: { ours: number[]; kplus: number[] }, shop: ShopTimes, facts: string[], load: string): string {
-  const find = (layout: Layout, n: number, v: Variant) => cells.find((c) => c.layout === layout && c.n === n && c.variant === v);
-  const wall = (layout: Layout, n: number, v: Variant) => med(find(layout, n, v), 'wallMs');
-  const cpuOf = (layout: Layout, n: number, v: Variant) => med(find(layout, n, v), 'cpuMs');
-  const perApp = (layout: Layout, n: number, v: Variant) => {
-    const w = wall(layout, n, v);
-    return w === undefined ? undefined : w / n;
-  };
-  const perAppWork = (layout: Layout, n: number, v: Variant) => {
-    const c = find(layout, n, v);
-    const w = med(c, 'wallMs');
-    const r = med(c, 'requireMs');
-    return w === undefined || r === undefined ? undefined : (w - r) / n;
-  };
-  const lines: string[] = [];
-  lines.push('# cdk8s-secure synthesis benchmark', '', ...facts, `- Load average (1/5/15 min) before → after: ${load}`, '');
-  lines.push('Wall = inside the worker, top of script (before any `require`) to synth done (files written); process =',
-    'the whole `node` process as the parent saw it (adds node bootstrap and exit); CPU = user + system CPU time of',
-    'the worker at synth done (less sensitive to other load, but counts GC helper threads). ms/app = wall / N.',
-    'Peak RSS = `process.resourceUsage().maxRSS` at exit. Ratios are of wall times (of CPU times in brackets).', '');
-  lines.push('| layout | N | variant | wall s | process s | CPU s | ms/app | peak RSS MiB | × floor | × cdk8s-plus-27 | × helm |');
-  lines.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const layout of o.layouts) {
-    for (const n of o.ns) {
-      for (const v of o.variants) {
-        const c = find(layout, n, v);
-        if (!c) continue;
-        if (!c.samples.length) {
-          lines.push(`| ${LAYOUT_NAME[layout]} | ${n} | ${v} | ${c.skipped ?? c.failure ?? 'failed'} | | | | | | | |`);
-          continue;
-        }
-        const w = wall(layout, n, v);
-        const cpu = med(c, 'cpuMs');
-        const vs = (other: Variant) => `${fmt(ratio(w, wall(layout, n, other)), 2)} (${fmt(ratio(cpu, cpuOf(layout, n, other)), 2)})`;
-        const rssKiB = med(c, 'maxRssKiB')!;
-        lines.push(`| ${LAYOUT_NAME[layout]} | ${n} | ${v} | ${fmt(w! / 1000, 2)} | ${fmt(med(c, 'processMs')! / 1000, 2)} | ${fmt(cpu! / 1000, 2)} | ${fmt(perApp(layout, n, v), 2)} | ${rssKiB > 0 ? fmt(rssKiB / 1024, 0) : '–'} | ${vs('floor')} | ${vs('cdk8s-plus-27')} | ${vs('helm')} |`);
-      }
-    }
-  }
-  lines.push('');
-  const cold = { ours: median(req.ours), kplus: median(req.kplus) };
-  lines.push(`**Cold require** (median of ${req.ours.length} fresh processes each, around the \`require\` call): cdk8s-secure (lib/index.js) ${fmt(cold.ours, 0)} ms, cdk8s-plus-27 ${fmt(cold.kplus, 0)} ms: ${fmt(cold.ours / cold.kplus, 2)}×. Both include loading cdk8s and constructs.`, '');
-  const cpuPerApp = (layout: Layout, n: number, v: Variant) => { const c = cpuOf(layout, n, v); return c === undefined ? undefined : c / n; };
-  const pairs = [[1000, 5000], [1000, 10000]].filter(([lo, hi]) => o.ns.includes(lo) && o.ns.includes(hi));
-  if (pairs.length) {
-    lines.push('**Linearity** (CPU ms/app at the larger N ÷ at N=1000; in brackets the same for wall time, then for wall time without the fixed require time):', '');
-    for (const [lo, hi] of pairs) {
-      for (const layout of o.layouts) {
-        const parts = o.variants
-          .filter((v) => perApp(layout, hi, v) !== undefined && perApp(layout, lo, v) !== undefined)
-          .map((v) => `${v} ${fmt(ratio(cpuPerApp(layout, hi, v), cpuPerApp(layout, lo, v)), 2)} (${fmt(ratio(perApp(layout, hi, v), perApp(layout, lo, v)), 2)}, ${fmt(ratio(perAppWork(layout, hi, v), perAppWork(layout, lo, v)), 2)})`);
-        if (parts.length) lines.push(`- N=${hi}, ${LAYOUT_NAME[layout]}: ${parts.join(', ')}`);
-      }
-    }
-    lines.push('');
-  } else {
-    lines.push('**Linearity**: not measured (needs N=1000 and N=5000 or 10000).', '');
-  }
-
-  lines.push('**Where the time goes** (medians, ms; docs and output size of the files written):', '');
-  lines.push('| layout | N | variant | require | construct | synth | docs | output MiB |');
-  lines.push('|---|---:|---|---:|---:|---:|---:|---:|');
-  for (const layout of o.layouts) {
-    for (const n of o.ns) {
-      for (const v of o.variants) {
-        const c = find(layout, n, v);
-        if (!c || !c.samples.length) continue;
-        lines.push(`| ${LAYOUT_NAME[layout]} | ${n} | ${v} | ${fmt(med(c, 'requireMs'), 0)} | ${fmt(med(c, 'constructMs'), 0)} | ${fmt(med(c, 'synthMs'), 0)} | ${c.docs ?? '–'} | ${fmt(c.bytes !== undefined ? c.bytes / 2 ** 20 : undefined, 1)} |`);
-      }
-    }
-  }
-  lines.push('');
-
-  // Targets, judged from this run.
-  const verdict = (ok: boolean | undefined) => ok === undefined ? 'not measured' : ok ? '**met**' : '**NOT met**';
-  const le = (v: number | undefined, max: number) => v === undefined ? undefined : v <= max;
-  const best = (layout: Layout, n: number, v: Variant) => {
-    const c = find(layout, n, v);
-    return c && c.samples.length ? Math.min(...c.samples.map((s) => s.wallMs)) : undefined;
-  };
-  // Cross-checks for a loaded machine: best-of-R wall times (load only ever adds) and CPU times.
-  const check = (layout: Layout, n: number, v: Variant, other: Variant) =>
-    `wall ${fmt(ratio(wall(layout, n, v), wall(layout, n, other)), 2)}×, best-of-R wall ${fmt(ratio(best(layout, n, v), best(layout, n, other)), 2)}×`;
-  // Judged on CPU time (user + system, of every process a variant runs), as issue 16 measured:
-  // on 2 shared cores wall time mostly measures the other processes.
-  const vsTarget = (label: string, layout: Layout, n: number, v: Variant, other: Variant, max: number) => {
-    const x = ratio(cpuOf(layout, n, v), cpuOf(layout, n, other));
-    return `- ${label}: ${fmt(x, 2)}× → ${verdict(le(x, max))} (${check(layout, n, v, other)})`;
-  };
-  const lin = (layout: Layout, v: Variant, hi: number) => ratio(cpuPerApp(layout, hi, v), cpuPerApp(layout, 1000, v));
-  const linWall = (layout: Layout, v: Variant, hi: number) => ratio(perApp(layout, hi, v), perApp(layout, 1000, v));
-  const rssOf = (layout: Layout, n: number, v: Variant) => { const k = med(find(layout, n, v), 'maxRssKiB'); return k === undefined ? undefined : k / 1024; };
-  const rssFloor = rssOf('A', 5000, 'floor');
-  const rssSingle = rssOf('A', 5000, 'ours-single-pass');
-  const rssOurs = rssOf('A', 5000, 'ours');
-  const coldRatio = cold.ours / cold.kplus;
-  const shopCli = shop.cli.length ? median(shop.cli) : undefined;
-  const shopApp = shop.app.length ? median(shop.app) : undefined;
-  lines.push(`**Example shop** (examples/, ${shop.docs ?? '?'} documents; medians of ${shop.cli.length}, wall): the app alone (\`node examples/run.js\`: node, the built library, SinglePassApp synth) ${fmt(shopApp, 0)} ms; \`npx cdk8s synth\` (npx, the cdk8s CLI, the app, the validation plugin) ${fmt(shopCli, 0)} ms.`, '');
-  lines.push('**Targets** (judged from this run\'s median CPU times, user + system of all the variant\'s processes; in brackets the wall-time ratios):', '');
-  lines.push(vsTarget('One Chart, N=1000: SinglePassApp ≤ Helm one release', 'A', 1000, 'ours-single-pass', 'helm', 1));
-  lines.push(vsTarget('Chart per namespace, N=1000: SinglePassApp < Helm release per namespace', 'B', 1000, 'ours-single-pass', 'helm', 0.999));
-  lines.push(vsTarget('Chart per app, N=1000: SinglePassApp < Helm release per app', 'C', 1000, 'ours-single-pass', 'helm', 0.999));
-  lines.push(vsTarget('One Chart, N=1000: ours (App) ≤ 1.5× floor', 'A', 1000, 'ours', 'floor', 1.5));
-  lines.push(vsTarget('Chart per namespace, N=1000: SinglePassApp ≤ 2× floor', 'B', 1000, 'ours-single-pass', 'floor', 2));
-  const linParts = (['A', 'B', 'C'] as Layout[]).map((l) => { const x = lin(l, 'ours-single-pass', 10000); return `${LAYOUT_NAME[l]} ${fmt(x, 2)} → ${verdict(le(x, 1.2))} (wall ${fmt(linWall(l, 'ours-single-pass', 10000), 2)})`; });
-  lines.push(`- Linear to 10,000 (SinglePassApp CPU ms/app at 10000 ≤ 1.2× at 1000): ${linParts.join('; ')}`);
-  const rssRatio = ratio(rssSingle, rssFloor);
-  lines.push(`- Peak RSS, one Chart, N=5000: SinglePassApp within 10% of the floor: ${fmt(rssSingle, 0)} vs ${fmt(rssFloor, 0)} MiB (${fmt(rssRatio, 2)}×) → ${verdict(le(rssRatio, 1.1))}; App ${fmt(rssOurs, 0)} MiB`);
-  lines.push(`- Contributor synth (\`npx cdk8s synth\` of the examples) < 2 s: ${fmt(shopCli !== undefined ? shopCli / 1000 : undefined, 2)} s → ${verdict(shopCli === undefined ? undefined : shopCli < 2000)}`);
-  lines.push(`- Cold require ≤ 1.2× cdk8s-plus-27: ${fmt(coldRatio, 2)}× → ${verdict(le(coldRatio, 1.2))}`);
-  lines.push('');
-
-  return lines.join('\n');
-}
-
 // ---------------------------------------------------------------------------------------------
 
 function main(): void {
@@ -468,32 +328,41 @@ function main(): void {
     // Taken at the start: the commit measured, not whatever the tree holds when the run ends.
     const facts = machineFacts(o, helm);
     const cells: Cell[] = [];
-    for (const layout of o.layouts) {
-      for (const n of o.ns) {
-        for (const variant of o.variants) {
-          const cell: Cell = { layout, n, variant, samples: [] };
-          if (variant === 'helm' && !helm) cell.skipped = 'skipped: no helm (npm run bench:helm)';
-          else if (capped(o, layout, n, variant)) cell.skipped = `not run (above N=${CAPS[variant]![layout]}; --full runs it)`;
-          cells.push(cell);
+    if (o.workloads.includes('app')) {
+      for (const layout of o.layouts) {
+        for (const n of o.ns) {
+          for (const variant of o.variants) {
+            const cell: Cell = { workload: 'app', layout, n, variant, samples: [] };
+            if (variant === 'helm' && !helm) cell.skipped = 'skipped: no helm (npm run bench:helm)';
+            else if (capped(o, layout, n, variant)) cell.skipped = `not run (above N=${CAPS[variant]![layout]}; --full runs it)`;
+            cells.push(cell);
+          }
         }
+      }
+    }
+    // The other kinds: one Chart, against the floor and bare cdk8s (neither kplus nor the Helm
+    // chart writes them).
+    for (const workload of o.workloads.filter((w) => w !== 'app')) {
+      for (const n of o.ns.filter((x) => o.full || x <= KIND_CAP)) {
+        for (const variant of o.variants.filter((v) => KIND_VARIANTS.includes(v))) cells.push({ workload, layout: KIND_LAYOUT, n, variant, samples: [] });
       }
     }
     const runsAt = (n: number) => n >= BIG_N ? o.bigRuns : o.runs;
     const total = cells.filter((c) => !c.skipped).reduce((sum, c) => sum + runsAt(c.n), 0);
     let done = 0;
-    for (const layout of o.layouts) {
-      for (const n of o.ns) {
-        const group = cells.filter((c) => c.layout === layout && c.n === n && !c.skipped);
-        const runs = runsAt(n);
-        for (let r = 0; r < runs; r++) {
-          // Round-robin over the variants, rotated each repetition, so drifting background load
-          // does not favour one variant.
-          for (let k = 0; k < group.length; k++) {
-            const cell = group[(k + r) % group.length];
-            done++;
-            if (cell.failure) continue; // a timeout or crash will not get better
-            measure(cell, env, outRoot, o, `[${done}/${total}] ${layout} N=${n} ${cell.variant} run ${r + 1}/${runs}`);
-          }
+    const groups = [...new Set(cells.map((c) => `${c.workload} ${c.layout} ${c.n}`))].map((k) => k.split(' '));
+    for (const [workload, layout, nText] of groups) {
+      const n = Number(nText);
+      const group = cells.filter((c) => c.workload === workload && c.layout === layout && c.n === n && !c.skipped);
+      const runs = runsAt(n);
+      for (let r = 0; r < runs; r++) {
+        // Round-robin over the variants, rotated each repetition, so drifting background load
+        // does not favour one variant.
+        for (let k = 0; k < group.length; k++) {
+          const cell = group[(k + r) % group.length];
+          done++;
+          if (cell.failure) continue; // a timeout or crash will not get better
+          measure(cell, env, outRoot, o, `[${done}/${total}] ${workload === 'app' ? '' : `${workload} `}${layout} N=${n} ${cell.variant} run ${r + 1}/${runs}`);
         }
       }
     }

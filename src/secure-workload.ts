@@ -38,6 +38,8 @@ import { patchedWorkloadProblems } from './written-checks';
 import type { AddServiceOptions } from './model/service-options';
 import { addWorkloadService } from './workload-services';
 
+// Built once: spreading both field maps for every workload cost more than checking them.
+const WORKLOAD_PROPS_FIELDS = { ...POD_PROPS_FIELDS, ...SECURE_APP_FIELDS };
 
 /** What a workload kind adds to the shared core: its name in messages, its own problems, its pod's shape. */
 export interface WorkloadKindSpec {
@@ -441,7 +443,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   private static normalize(id: string, props: SecurePodProps, placement: Placement, kind: WorkloadKindSpec, target: TargetVersions | undefined) {
     const p = props ?? ({} as SecurePodProps);
     // Types first: the checks below read the props as their declared types.
-    const shape = propsShapeProblems(p, { ...POD_PROPS_FIELDS, ...SECURE_APP_FIELDS });
+    const shape = propsShapeProblems(p, WORKLOAD_PROPS_FIELDS);
     if (shape.length > 0) return { problems: shape, spec: undefined };
     const parts = podParts(p, kind.defaultProbes);
     const meshed = placement.mesh !== undefined && p.mesh !== false;

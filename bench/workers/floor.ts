@@ -9,7 +9,8 @@ import { report, workerArgs } from '../common';
 import { forEachFile } from '../manifests';
 
 const T1 = process.hrtime.bigint();
-const { layout, n, out } = workerArgs();
+const C1 = process.cpuUsage();
+const { layout, n, out, workload } = workerArgs();
 fs.mkdirSync(out, { recursive: true });
 // Objects are built per file and written right away; building time is summed so the report can
 // split it from serializing (reported as construct / synth).
@@ -20,6 +21,6 @@ forEachFile(layout, n, ({ file, docs }) => {
   building += built - mark;
   Yaml.save(path.join(out, file), docs);
   mark = process.hrtime.bigint();
-});
+}, workload);
 const T3 = process.hrtime.bigint();
-report(T0, T1, T1 + building, T3);
+report(T0, T1, T1 + building, T3, C1);

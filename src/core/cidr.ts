@@ -144,6 +144,21 @@ function block(family: IpFamily, value: bigint, prefix: number): CidrBlock {
  */
 export function parseCidr(text: string): CidrBlock | undefined {
   if (typeof text !== 'string') return undefined;
+  if (parsedBlocks.has(text)) return parsedBlocks.get(text);
+  const b = parseCidrText(text);
+  if (parsedBlocks.size >= PARSED_BLOCKS_MAX) parsedBlocks.clear();
+  parsedBlocks.set(text, b && Object.freeze(b));
+  return b;
+}
+
+// Blocks are immutable values, and the same few spellings (a peer's block, every metadata block)
+// are read again at each render and check of every workload: each spelling is parsed once
+// (bigint arithmetic and formatting took a quarter of a Job's synth time). Bounded, so a
+// long-running process that reads many distinct blocks does not grow without end.
+const parsedBlocks = new Map<string, CidrBlock | undefined>();
+const PARSED_BLOCKS_MAX = 4096;
+
+function parseCidrText(text: string): CidrBlock | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
   const ip = parseAddressWith(text.slice(0, slash), true);
@@ -162,6 +177,19 @@ export function parseCidr(text: string): CidrBlock | undefined {
  * tools read as octal). `what` names the field, e.g. `Peer.ipBlock cidr`.
  */
 export function cidrProblem(what: string, text: unknown): string | undefined {
+  if (typeof text !== 'string') return cidrProblemOf(what, text);
+  // Pure in (what, text), and asked for the same peer's block at every connection.
+  const key = `${what}\n${text}`;
+  if (checkedBlocks.has(key)) return checkedBlocks.get(key);
+  const problem = cidrProblemOf(what, text);
+  if (checkedBlocks.size >= PARSED_BLOCKS_MAX) checkedBlocks.clear();
+  checkedBlocks.set(key, problem);
+  return problem;
+}
+
+const checkedBlocks = new Map<string, string | undefined>();
+
+function cidrProblemOf(what: string, text: unknown): string | undefined {
   const shown = JSON.stringify(text);
   if (typeof text !== 'string') return `${what} ${shown} is not a string. Fix: write a CIDR block such as "10.20.0.0/16".`;
   if (text.trim() !== text) {

@@ -80,7 +80,8 @@ export function schemaProblems(what: string, value: unknown, schema: Schema): st
         .map((f) => `${what}.${f} is missing. Fix: set it.`);
       const nulls = Object.keys(schema.fields).filter((f) => value[f] === null && !(schema.required ?? []).includes(f))
         .map((f) => `${what}.${f} is null. Fix: leave it out for the default, or give a value.`);
-      return [...missing, ...nulls, ...Object.entries(schema.fields).flatMap(([f, s]) => value[f] === null ? [] : schemaProblems(`${what}.${f}`, value[f], s))];
+      // Absent fields (most of them) have no problems: skip them before naming them.
+      return [...missing, ...nulls, ...Object.entries(schema.fields).flatMap(([f, s]) => value[f] === null || value[f] === undefined ? [] : schemaProblems(`${what}.${f}`, value[f], s))];
     }
     case 'instance':
       return schema.is(value) ? []

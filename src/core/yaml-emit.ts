@@ -64,7 +64,8 @@ try {
   blockEndNewlines = /\n+(?!\n|$)/g;
 }
 
-function resolvesAsNonString(str: string): boolean {
+/** Whether a plain scalar `str` would read back as anything but a string under YAML 1.1 (then it is quoted). */
+export function resolvesAsNonString(str: string): boolean {
   for (const re of NON_STRING_TESTS) if (re.test(str)) return true;
   return false;
 }

@@ -1,7 +1,9 @@
 {{- define "bench.labels" -}}
-app.kubernetes.io/instance: {{ . }}
+app.kubernetes.io/instance: {{ .name }}
 app.kubernetes.io/managed-by: cdk8s-secure
-app.kubernetes.io/name: {{ . }}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/part-of: {{ .ns }}
+app.kubernetes.io/version: {{ .version | quote }}
 {{- end }}
 
 {{- define "bench.selector" -}}
