@@ -8,7 +8,7 @@ import { registerIsolatedNamespace } from './model/isolated-registry';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
 import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
 import { dnsEgressRule } from './render/network/network-policy';
-import { IPeer, PeerInfo, PeerKind } from './model/peer';
+import { IPeer, IWorkload, PeerInfo, PeerKind } from './model/peer';
 import { podSecurityMinor } from './checks/pod-security';
 import { PeerAuthentication } from './imports/security.istio.io';
 import { Mesh } from './model/mesh';
@@ -33,6 +33,14 @@ export class RbacSubject {
    */
   public static serviceAccount(name: string, namespace?: string): RbacSubject {
     return new RbacSubject({ kind: 'ServiceAccount', name, namespace });
+  }
+
+  /**
+   * The ServiceAccount of a workload of this library (its `serviceAccountName`, which need not be
+   * its `name`), in the workload's namespace.
+   */
+  public static fromWorkload(workload: IWorkload): RbacSubject {
+    return new RbacSubject({ kind: 'ServiceAccount', name: workload.serviceAccountName, namespace: workload.namespace });
   }
 
   private constructor(private readonly subject: { kind: string; name: string; apiGroup?: string; namespace?: string }) {}

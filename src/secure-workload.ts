@@ -24,7 +24,7 @@ import { ResourceFootprint } from './model/quota';
 import { readSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
-import { istioInjectsNativeSidecar, podTargetProblems, TargetVersions, userNamespaceProblem } from './model/target';
+import { istioInjectsNativeSidecar, TargetVersions, userNamespaceProblem } from './model/target';
 import { injectedPodQuota } from './model/pod-quota';
 import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
@@ -32,7 +32,7 @@ import type { KubePodTemplate, KubeVolume, KubeVolumeMount } from './render/pod/
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
-import { lifecycleProblems, preStopSleeps } from './render/pod/init-containers';
+import { lifecycleProblems, sideSynthProblems } from './render/pod/init-containers';
 import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload, openAddressesThroughSidecar } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
 import type { AddServiceOptions } from './model/service-options';
@@ -188,7 +188,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       selector: this.selector,
       mtls: this.mesh?.mtls,
       allowIntraNamespace: placement.allowIntraNamespace,
-      holes: () => meshHoles(this.mesh, readSettings(this), this.probedPorts()),
+      holes: () => meshHoles(this.mesh, readSettings(this), this._parts.side.withProbedPorts(this._parts.probes.probedPorts())),
     });
     this._metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
@@ -291,13 +291,6 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     ];
   }
 
-  /** The ports the kubelet probes, on the app container and on the sidecars. */
-  private probedPorts(): number[] {
-    const side = this._parts.side.probedPorts();
-    const main = this._parts.probes.probedPorts();
-    return side.length ? [...new Set([...main, ...side])] : main;
-  }
-
   /**
    * Quota keys one pod claims: the app container's requests and limits, plus the injected
    * sidecar's, which is part of every pod the quota admits. With init containers or sidecars,
@@ -360,11 +353,9 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     // The workload's own requireDigest was judged when it was built; the app-wide one is read here.
     this.podSecurityChecked ??= [
       ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this._parts.container.image, 'ClusterSettings requireDigest')] : []),
-      ...(this.requireDigest === undefined && settings.requireDigest ? this._parts.side.digestProblems('ClusterSettings requireDigest') : []),
-      ...podTargetProblems({
-        sidecars: this._parts.side.sidecarNames,
+      ...sideSynthProblems(this._parts.container.preStop, this._parts.side, {
+        requireDigest: this.requireDigest === undefined && settings.requireDigest,
         meshedToCompletion: this.kindSpec.nativeSidecar && this.mesh?.mode === MeshMode.SIDECAR ? this.kindSpec.kind : undefined,
-        preStopSleeps: preStopSleeps(this._parts.container.preStop, this._parts.side),
       }, settings),
       ...this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh, settings)).map((v) => v.message),
     ].filter((x): x is string => x !== undefined);
