@@ -5,7 +5,7 @@ import { INSTANCE_LABEL, ISTIO_INIT, SERVICE_MEMBER_LABEL_PREFIX } from './core/
 import { deepFreeze } from './core/snapshot';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
-import { addQuantities, checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkLabels } from './core/validate';
+import { addQuantities, checkAnnotationKeys, checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkLabels } from './core/validate';
 import { checkIdentities } from './identity';
 import { POD_PROPS_FIELDS, propsShapeProblems, SECURE_APP_FIELDS } from './model/pod-schema';
 import { AuthorizationPolicy } from './imports/security.istio.io';
@@ -19,7 +19,7 @@ import type { AllowToHostOptions } from './model/hosts';
 import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
-import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementView } from './model/placement';
+import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementProblem, placementView } from './model/placement';
 import { ResourceFootprint } from './model/quota';
 import { readSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
@@ -35,6 +35,7 @@ import { PodParts, podParts } from './render/pod/workload';
 import { lifecycleProblems, sideSynthProblems } from './render/pod/init-containers';
 import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload, openAddressesThroughSidecar } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
+import { judgeWrittenObjects } from './written-objects';
 import type { AddServiceOptions } from './model/service-options';
 import { addWorkloadService } from './workload-services';
 
@@ -332,6 +333,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       });
     }
     this.node.addValidation({ validate: () => this.violations() });
+    // The Service, policies and the other objects as written (the pod and its account are judged by violations()).
+    judgeWrittenObjects(this, () => [this.serviceAccount]);
     checkIdentities(this);
   }
 
@@ -442,6 +445,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     const own = kind.problems(parts);
     // In the order the props are documented, so one error reads like the props it is about.
     const found = [
+      placementProblem(placement),
       ...parts.container.imageProblems(),
       p.name !== undefined ? checkDnsLabel('name', p.name) : undefined,
       p.serviceAccountName !== undefined ? checkDnsSubdomain('serviceAccountName', p.serviceAccountName) : undefined,
@@ -460,6 +464,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...p.appArmorProfile?.problems() ?? [],
       p.labels ? checkLabels('label', p.labels) : undefined,
       ...reservedKeyProblems('label', 'pod label', p.labels),
+      p.podAnnotations ? checkAnnotationKeys('podAnnotations', p.podAnnotations) : undefined,
       ...reservedKeyProblems('podAnnotations', 'pod annotation', p.podAnnotations),
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
       p.version !== undefined ? checkLabels('version', { 'app.kubernetes.io/version': p.version }) : undefined,
