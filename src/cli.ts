@@ -38,6 +38,21 @@ Exit status:
 
 class UsageError extends Error {}
 
+/** What the command itself calls its errors (their construct-path slot), named once, in the prefix. */
+const SUBJECT = 'cdk8s-secure report';
+
+/**
+ * One line (or list) per error, after the program's name only: `cdk8s-secure: <problem>`, or
+ * `cdk8s-secure: dist/x.yaml:3: <problem>` when the error names a file (GNU style), never the
+ * error's own `[cdk8s-secure report]` path on top of the prefix.
+ */
+function cliMessage(e: Error): string {
+  if (!(e instanceof SecureConfigError)) return `cdk8s-secure: ${e.message}`;
+  const where = e.path === SUBJECT ? '' : `${e.path}: `;
+  const problems = e.problems.length === 1 ? e.problems[0] : `${e.problems.length} problems:\n${e.problems.map((p) => `  - ${p}`).join('\n')}`;
+  return `cdk8s-secure: ${where}${problems}`;
+}
+
 interface Parsed {
   readonly dir: string;
   readonly options: RuleOptions;
@@ -111,16 +126,16 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   let passes: boolean;
   try {
     // The directory is walked once and the rules run once.
-    const files = manifestFiles(parsed.dir, 'cdk8s-secure report');
+    const files = manifestFiles(parsed.dir, SUBJECT);
     // A wrong path must not produce an empty, passing report in CI.
-    if (files.length === 0) throw new SecureConfigError('cdk8s-secure report', [`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`]);
+    if (files.length === 0) throw new SecureConfigError(SUBJECT, [`no *.yaml or *.yml files under ${parsed.dir}. Fix: run \`cdk8s synth\` first, or pass its output directory.`]);
     const manifests = files.flatMap(readManifestFile);
     const report = buildReport(manifests, parsed.options);
     passes = report.passes;
     if (parsed.output) fs.writeFileSync(parsed.output, report.markdown);
     else out(report.markdown);
   } catch (e) {
-    err(`cdk8s-secure: ${(e as Error).message}\n`);
+    err(`${cliMessage(e as Error)}\n`);
     return 2;
   }
   if (!passes && parsed.fail) {

@@ -13,7 +13,7 @@ import { HBONE_PORT } from './core/constants';
 import { Connection, usesHbone } from './model/connection';
 import { isIsolatedNamespace } from './model/isolated-registry';
 import { foreignWorkloadOf, PeerInfo } from './model/peer';
-import { ClusterSettings } from './model/settings';
+import { readSettings } from './model/settings';
 import { NetworkPolicyPort, renderNetworkPeer } from './render/network/network-policy';
 
 interface Opened { readonly ports: NetworkPolicyPort[] }
@@ -78,7 +78,7 @@ function writeSide({ app, appName, self, end, foreign, direction, connection }: 
     const e: Opened = { ports: [] };
     entry = e;
     byName.set(name, e);
-    const rule = () => ({ [direction === 'egress' ? 'to' : 'from']: [renderNetworkPeer(self, end.namespace, ClusterSettings.of(app).metadataCidrs)], ports: e.ports });
+    const rule = () => ({ [direction === 'egress' ? 'to' : 'from']: [renderNetworkPeer(self, end.namespace, readSettings(app).metadataCidrs)], ports: e.ports });
     new ApiObject(app, `ForeignPeer-${name}`, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',

@@ -16,7 +16,7 @@ import { IPeer, IWorkload, PeerInfo, PeerKind } from './model/peer';
 import { podSecurityMinor } from './checks/pod-security';
 import { PeerAuthentication } from './imports/security.istio.io';
 import { Mesh } from './model/mesh';
-import { ClusterSettings } from './model/settings';
+import { readSettings } from './model/settings';
 import { podSecurityVersionFor } from './model/target';
 
 /** Who a RoleBinding grants a role to. */
@@ -217,7 +217,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
   public readonly podSecurity: PodSecurityLevel;
   /** Version the level is enforced at. */
   public get podSecurityVersion(): string {
-    return this.pinnedVersion ?? podSecurityVersionFor(ClusterSettings.of(this));
+    return this.pinnedVersion ?? podSecurityVersionFor(readSettings(this));
   }
   /** The Namespace object. */
   public readonly namespaceObject: ApiObject;
@@ -337,7 +337,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta('allow-dns'),
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: Lazy.any({ produce: () => [dnsEgressRule(ClusterSettings.of(this))] }) },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: Lazy.any({ produce: () => [dnsEgressRule(readSettings(this))] }) },
     });
     if (props.mesh) {
       new PeerAuthentication(this, 'PeerAuthentication', {

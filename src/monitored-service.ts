@@ -7,7 +7,7 @@ import {
 } from './imports/monitoring.coreos.com';
 import { MeshMode, MtlsMode } from './model/mesh';
 import { placementOf } from './model/placement';
-import { ClusterSettings } from './model/settings';
+import { readSettings, ResolvedClusterSettings } from './model/settings';
 import { checkPortName, checkPortNumber } from './core/validate';
 import type { AlertingOptions } from './model/alerting';
 import { alertingProblems, alertRules } from './render/monitoring/alerts';
@@ -191,7 +191,7 @@ export class MonitoredService extends SecureApp {
   private static plan(scope: Construct, id: string, props: MonitoredServiceProps) {
     const path = childPath(scope, id);
     const m = props?.metrics;
-    const settings = ClusterSettings.readNow(path, scope);
+    const settings = readSettings(scope, path);
     const placement = placementOf(scope);
     const problems: Array<string | undefined> = [];
     // SecureApp's own problems with the props join ours, so one error lists everything.
@@ -262,7 +262,7 @@ export class MonitoredService extends SecureApp {
   // `<ns>/prometheus-discovery` would conflict. Keyed by the root, so no app-wide search is needed.
   private static readonly discoveryNamespaces = new WeakMap<object, Set<string>>();
 
-  private static discoveryRbac(scope: MonitoredService, namespace: string, settings: ReturnType<typeof ClusterSettings.of>): void {
+  private static discoveryRbac(scope: MonitoredService, namespace: string, settings: ResolvedClusterSettings): void {
     const root = scope.node.root;
     let done = MonitoredService.discoveryNamespaces.get(root);
     if (!done) MonitoredService.discoveryNamespaces.set(root, done = new Set());

@@ -7,12 +7,12 @@ import { HttpRoute, ReferenceGrant } from './imports/gateway.networking.k8s.io';
 import { ServiceEntry, Sidecar } from './imports/networking.istio.io';
 import { resolveConnection } from './model/connection';
 import { ExposeOptions, Exposure, exposureProblems, Gateway, IEntryPoint, IngressController } from './model/gateway';
-import { AllowToHostOptions, HostEnforcement, hostEnforcement, hostProblems, HostProtocol } from './model/hosts';
+import { addressEgress, AllowToHostOptions, HostEnforcement, hostEnforcement, hostProblems, HostProtocol } from './model/hosts';
 import type { WorkloadIntents } from './model/intents';
 import type { MeshMode } from './model/mesh';
 import type { IWorkload } from './model/peer';
-import { ClusterSettings } from './model/settings';
-import { ciliumEgressSpec, registryOnlySidecarSpec, serviceEntrySpec } from './render/egress/hosts';
+import { readSettings } from './model/settings';
+import { addressServiceEntrySpec, ciliumEgressSpec, registryOnlySidecarSpec, serviceEntrySpec } from './render/egress/hosts';
 import { certificateSpec, httpRouteSpec, ingressSpec, referenceGrantSpec } from './render/exposure/routes';
 
 /**
@@ -99,7 +99,7 @@ export function allowWorkloadToHost(w: NorthSouthWorkload, hostname: string, opt
   const path = w.workload.path;
   const problems = hostProblems(hostname, options);
   if (problems.length) throw new SecureConfigError(path, problems);
-  const settings = ClusterSettings.readNow(path, w.scope);
+  const settings = readSettings(w.scope, path);
   const { enforcement, problem } = hostEnforcement(w.mesh, settings.cni, hostname);
   if (!enforcement) throw new SecureConfigError(path, [problem!]);
   const firstOfHost = !w.intents.hosts.some((h) => h.hostname === hostname);
@@ -112,7 +112,7 @@ export function allowWorkloadToHost(w: NorthSouthWorkload, hostname: string, opt
     if (firstOfKind) {
       new CiliumNetworkPolicy(w.scope, 'HostEgress', {
         metadata: { name: `${w.workload.name}-hosts`, namespace, labels },
-        spec: Lazy.any({ produce: () => ciliumEgressSpec(w.intents.selector, mine(), ClusterSettings.of(w.scope)) }),
+        spec: Lazy.any({ produce: () => ciliumEgressSpec(w.intents.selector, mine(), readSettings(w.scope)) }),
       });
     }
     return;
@@ -126,4 +126,25 @@ export function allowWorkloadToHost(w: NorthSouthWorkload, hostname: string, opt
       spec: Lazy.any({ produce: () => serviceEntrySpec(hostname, mine()) }),
     });
   }
+  openAddressesThroughSidecar(w);
+}
+
+// Workloads whose address ServiceEntry exists: one per workload, its spec rendered at synth.
+const ADDRESS_ENTRIES = new WeakSet<WorkloadIntents>();
+
+/**
+ * Under a REGISTRY_ONLY Sidecar, the ServiceEntry for the blocks the workload dials by address
+ * (`allowTo(Peer.ipBlock(…))`), created by whichever comes second: the first host the sidecar
+ * enforces, or the first such connection. Every workload calls it after recording a connection.
+ */
+export function openAddressesThroughSidecar(w: NorthSouthWorkload): void {
+  if (ADDRESS_ENTRIES.has(w.intents) || !w.intents.hosts.some((h) => h.enforcement === HostEnforcement.SIDECAR)) return;
+  const egress = () => addressEgress(w.intents.connections.filter((c) => w.intents.isOutbound(c)));
+  if (egress().cidrs.length === 0) return;
+  ADDRESS_ENTRIES.add(w.intents);
+  const namespace = w.workload.namespace;
+  new ServiceEntry(w.scope, 'AddressEgress', {
+    metadata: { name: `${w.workload.name}-addresses`, namespace, labels: { ...w.labels } },
+    spec: Lazy.any({ produce: () => addressServiceEntrySpec(`${w.workload.name}.${namespace ?? 'default'}.addresses.invalid`, egress()) }),
+  });
 }

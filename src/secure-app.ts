@@ -4,7 +4,7 @@ import { DEFAULT_CPU_UTILIZATION_PERCENT, MIN_AUTOSCALING_REPLICAS } from './cor
 import {
   deploymentClaimNames, deploymentClaimQuota, deploymentPods, deploymentReplicas, deploymentStrategy, rolloutProblems,
 } from './model/deployment-rollout';
-import { protocolFromName } from './model/mesh';
+import { meshAppProtocol } from './model/mesh';
 import { claimNames } from './model/persistent-dirs';
 import { PersistentAccessMode } from './model/stateful-options';
 import { ResourceFootprint } from './model/quota';
@@ -113,7 +113,7 @@ export class SecureApp extends SecureWorkload implements IWorkload, IPlacedWorkl
         spec: {
           type: this.serviceType,
           selector: this.selector,
-          ports: this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name, sp.protocol) })) : servicePorts,
+          ports: this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: meshAppProtocol(sp) })) : servicePorts,
         },
       });
     }

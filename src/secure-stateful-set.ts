@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { protocolFromName } from './model/mesh';
+import { meshAppProtocol } from './model/mesh';
 import type { IWorkload } from './model/peer';
 import type { IPlacedWorkload } from './model/placement';
 import { claimNames, claimQuota, claimsDescribed, persistentDirProblems } from './model/persistent-dirs';
@@ -82,7 +82,7 @@ export class SecureStatefulSet extends SecureWorkload implements IWorkload, IPla
     this.claimsExplained = `${this.replicas} ${this.replicas === 1 ? 'pod' : 'pods'} × (${claimsDescribed(dirs, names)})`;
     const metadata = this._metadata;
     const servicePorts = this._parts.ports.servicePorts;
-    const ports = this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name, sp.protocol) })) : servicePorts;
+    const ports = this.mesh ? servicePorts.map((sp) => ({ ...sp, appProtocol: meshAppProtocol(sp) })) : servicePorts;
     this.serviceType = servicePorts.length ? props.serviceType ?? ServiceType.CLUSTER_IP : undefined;
     const headlessName = `${this.serviceName}-headless`;
     this.headlessService = new ApiObject(this, 'HeadlessService', {

@@ -19,9 +19,9 @@ import type { AllowToHostOptions } from './model/hosts';
 import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
-import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementProblem } from './model/placement';
+import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementProblem, placementView } from './model/placement';
 import { ResourceFootprint } from './model/quota';
-import { ClusterSettings } from './model/settings';
+import { readSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
 import { istioInjectsNativeSidecar, TargetVersions, userNamespaceProblem } from './model/target';
@@ -33,7 +33,7 @@ import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
 import { lifecycleProblems, sideSynthProblems } from './render/pod/init-containers';
-import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload } from './north-south';
+import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload, openAddressesThroughSidecar } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
 import { judgeWrittenObjects } from './written-objects';
 import type { AddServiceOptions } from './model/service-options';
@@ -140,7 +140,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     this.path = path;
     // Read-only views: the checks judge against these, so a later assignment must not change
     // what was judged (the namespace's own list of members stays shared, for its quota check).
-    this.placement = Object.freeze({ ...placement, podSecurityVersions: Object.freeze([...placement.podSecurityVersions]) }) as Placement;
+    this.placement = placementView(placement);
     this.namespace = this.placement.namespace;
     this.mesh = spec.meshed ? placement.mesh : undefined;
     this.name = props.name ?? Names.toDnsLabel(this, kind.maxNameLength ? { maxLen: kind.maxNameLength } : undefined);
@@ -189,7 +189,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       selector: this.selector,
       mtls: this.mesh?.mtls,
       allowIntraNamespace: placement.allowIntraNamespace,
-      holes: () => meshHoles(this.mesh, ClusterSettings.of(this), this._parts.side.withProbedPorts(this._parts.probes.probedPorts())),
+      holes: () => meshHoles(this.mesh, readSettings(this), this._parts.side.withProbedPorts(this._parts.probes.probedPorts())),
     });
     this._metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
@@ -266,7 +266,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   }
 
   public recordConnection(connection: Connection): void {
-    this._intents.add(connection);
+    if (this._intents.add(connection)) openAddressesThroughSidecar(this.northSouth());
   }
 
   public toPeerInfo(): PeerInfo {
@@ -304,7 +304,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     if (side.length) {
       const proxy = this.mesh?.mode === MeshMode.SIDECAR ? this.placement.sidecarFootprint : undefined;
       return injectedPodQuota(this._parts.resources.quotaKeys(), side.map((c) => ({ role: c.role, keys: c.resources.quotaKeys() })),
-        proxy && { keys: proxy, native: this.kindSpec.nativeSidecar === true || istioInjectsNativeSidecar(ClusterSettings.of(this)) });
+        proxy && { keys: proxy, native: this.kindSpec.nativeSidecar === true || istioInjectsNativeSidecar(readSettings(this)) });
     }
     const perPod = this._parts.resources.quotaKeys();
     if (this.mesh?.mode === MeshMode.SIDECAR) {
@@ -353,7 +353,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * their manifests until synth ends.
    */
   private violations(): string[] {
-    const settings = ClusterSettings.of(this);
+    const settings = readSettings(this);
     // The workload's own requireDigest was judged when it was built; the app-wide one is read here.
     this.podSecurityChecked ??= [
       ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this._parts.container.image, 'ClusterSettings requireDigest')] : []),
@@ -375,7 +375,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       namespace: this.namespace,
       tokenRelaxed: this._parts.security.automountServiceAccountToken,
     })];
-    const metadata = ClusterSettings.of(this).metadataCidrs;
+    const metadata = readSettings(this).metadataCidrs;
     const blocks = this._intents.memo(`metadata-problems ${metadata.join(',')}`, () => this._intents.connections
       .flatMap((c) => [c.from, c.to]).map((p) => ipBlockMetadataProblem(p, metadata)).filter((p): p is string => p !== undefined));
     if (blocks.length) patched.push(...new Set(blocks));
@@ -385,12 +385,12 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
   }
 
   private renderNetworkPolicy(): NetworkPolicySpec {
-    return workloadPolicySpec(this._intents, ClusterSettings.of(this));
+    return workloadPolicySpec(this._intents, readSettings(this));
   }
 
   private renderAuthorizationPolicy(): { spec: AuthorizationPolicySpec; problems: string[] } | undefined {
     if (!this.mesh) return undefined;
-    const settings = ClusterSettings.of(this);
+    const settings = readSettings(this);
     return authorizationPolicy(this._intents, settings.trustDomain, settings.metadataCidrs);
   }
 
@@ -431,7 +431,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    * unseen); everything else reads them at synth.
    */
   private static targetFor(path: string, scope: Construct, props: SecurePodProps | undefined): TargetVersions | undefined {
-    return props?.hostUsers === false || props?.appArmorProfile !== undefined ? ClusterSettings.readNow(path, scope) : undefined;
+    return props?.hostUsers === false || props?.appArmorProfile !== undefined ? readSettings(scope, path) : undefined;
   }
 
   /** Checks and defaults the props into the pod's typed parts: every problem, or the spec when there is none. */

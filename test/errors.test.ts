@@ -65,11 +65,20 @@ test('CLI input errors name `cdk8s-secure report`', () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-errors-'));
   const errs: string[] = [];
   expect(main(['report', empty], () => undefined, (s) => errs.push(s))).toBe(2);
-  expect(errs).toEqual([`cdk8s-secure: [cdk8s-secure report] no *.yaml or *.yml files under ${empty}. Fix: run \`cdk8s synth\` first, or pass its output directory.\n`]);
+  // The program's name once, not again as the error's path ("cdk8s-secure: [cdk8s-secure report] …").
+  expect(errs).toEqual([`cdk8s-secure: no *.yaml or *.yml files under ${empty}. Fix: run \`cdk8s synth\` first, or pass its output directory.\n`]);
   const missing = path.join(empty, 'missing');
   errs.length = 0;
   expect(main(['report', missing], () => undefined, (s) => errs.push(s))).toBe(2);
-  expect(errs[0]).toContain(`[cdk8s-secure report] ${missing} is not a directory.`);
+  expect(errs).toEqual([`cdk8s-secure: ${missing} is not a directory. Fix: pass the directory cdk8s synthesized into (cdk8s.yaml \`output\`, default dist/).\n`]);
+  // An error about a file names it after the program, GNU style: `program: file:line: message`.
+  const bad = path.join(empty, 'bad.yaml');
+  fs.writeFileSync(bad, 'kind: A\nmetadata: {name: [x\n');
+  errs.length = 0;
+  expect(main(['report', empty], () => undefined, (s) => errs.push(s))).toBe(2);
+  expect(errs).toHaveLength(1);
+  expect(errs[0]).toMatch(new RegExp(`^cdk8s-secure: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: invalid YAML: \\S[^\\n]*\\n$`));
+  expect(errs[0]).not.toContain('[cdk8s-secure report]');
 });
 
 test('reachability arguments name the Endpoint factory or NetworkModel method', () => {

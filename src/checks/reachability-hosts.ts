@@ -1,6 +1,7 @@
 // External hosts by name, as the manifests allow them: Cilium's toFQDNs, Istio's ServiceEntries
 // and REGISTRY_ONLY Sidecars. NetworkPolicy itself cannot name a host; the engine combines these
 // with its reading of the NetworkPolicies (see NetworkModel.check with Endpoint.host).
+import { CidrBlock, cidrContainsAddress, IpAddress, parseAddress, parseCidr } from '../core/cidr';
 import type { Labels } from './reachability-selectors';
 
 interface CiliumFqdnRule {
@@ -26,8 +27,16 @@ interface EntryRule {
   readonly id: string;
   readonly namespace: string;
   readonly hosts: readonly string[];
+  /** The `addresses` that parse (a single address as its one-address block). */
+  readonly addresses: readonly CidrBlock[];
   readonly ports: readonly number[];
   readonly exportTo: readonly string[];
+}
+
+function addressBlock(text: string): CidrBlock | undefined {
+  if (text.includes('/')) return parseCidr(text);
+  const ip = parseAddress(text);
+  return ip ? parseCidr(`${text}/${ip.family === 4 ? 32 : 128}`) : undefined;
 }
 
 /** A host a workload may reach, and what says so. */
@@ -98,6 +107,7 @@ export class HostRules {
         entries.push({
           id, namespace,
           hosts: list(spec.hosts).map(String),
+          addresses: list(spec.addresses).flatMap((a) => { const b = addressBlock(String(a)); return b ? [b] : []; }),
           ports: list(spec.ports).map((p) => Number(record(p)?.number)),
           exportTo: spec.exportTo === undefined ? ['*'] : list(spec.exportTo).map(String),
         });
@@ -129,9 +139,28 @@ export class HostRules {
 
   /** The ServiceEntry that puts `host` on `port` in the registry of `namespace`, if any. */
   serviceEntry(namespace: string, host: string, port: number): string | undefined {
-    const entry = this.entries.find((e) => (e.namespace === namespace ? e.exportTo.some((x) => x === '.' || x === '*' || x === namespace) : e.exportTo.some((x) => x === '*' || x === namespace))
+    const entry = this.entries.find((e) => this.exported(e, namespace)
       && e.hosts.some((p) => hostMatches(p, host)) && (e.ports.length === 0 || e.ports.includes(port)));
     return entry?.id;
+  }
+
+  /**
+   * Whether the pods' REGISTRY_ONLY Sidecar, if any, forwards a TCP connection to `address` on
+   * `port`: only when a ServiceEntry exported to the namespace lists the address (a block in
+   * `addresses`) and the port; otherwise the proxy drops what the NetworkPolicy admits.
+   */
+  addressVerdict(namespace: string, labels: Labels, address: IpAddress, port: number, head: string): { allowed: boolean; reason?: string } {
+    const sidecar = this.registryOnly(namespace, labels);
+    if (!sidecar) return { allowed: true };
+    const entry = this.entries.find((e) => this.exported(e, namespace)
+      && e.addresses.some((b) => cidrContainsAddress(b, address)) && (e.ports.length === 0 || e.ports.includes(port)));
+    return entry
+      ? { allowed: true, reason: `${head}: forwarded by Sidecar ${sidecar} (REGISTRY_ONLY) through ServiceEntry ${entry.id}` }
+      : { allowed: false, reason: `${head}: denied; Sidecar ${sidecar} is REGISTRY_ONLY and no ServiceEntry exported to ${namespace} lists the address on ${port}` };
+  }
+
+  private exported(e: EntryRule, namespace: string): boolean {
+    return e.namespace === namespace ? e.exportTo.some((x) => x === '.' || x === '*' || x === namespace) : e.exportTo.some((x) => x === '*' || x === namespace);
   }
 
   /** Every host named for pods with `labels` in `namespace`: by Cilium, or by a ServiceEntry a REGISTRY_ONLY sidecar holds them to. */

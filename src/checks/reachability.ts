@@ -141,7 +141,8 @@ export class NetworkModel {
 
   /**
    * May `from` open a connection to `to` on `port`? Egress of `from` and ingress of `to` must both
-   * allow it; a side outside the cluster (`Endpoint.ip`) is not checked.
+   * allow it; a side outside the cluster (`Endpoint.ip`) is not checked, but a TCP flow from pods
+   * under a REGISTRY_ONLY Sidecar to an address needs a ServiceEntry that lists it.
    *
    * @param port a number, or a container port name of `to` (then `protocol` defaults to that port's)
    * @param protocol TCP, UDP or SCTP; defaults to TCP for numeric ports
@@ -160,6 +161,12 @@ export class NetworkModel {
     }
     if (src.kind === 'pod') {
       egressAllowed = this.judge(src, 'egress', dst, dst, flow, reasons);
+      if (egressAllowed && dst.kind === 'external' && dst.address && flow.protocol === 'TCP') {
+        // The NetworkPolicy admits it; a REGISTRY_ONLY sidecar must forward it too.
+        const v = this.hostRules.addressVerdict(src.namespace, src.labels, dst.address, flow.port, `egress from ${src.label} to ${dst.label}`);
+        if (v.reason) reasons.push(v.reason);
+        egressAllowed = v.allowed;
+      }
     } else {
       reasons.push(`egress from ${src.label}: outside the cluster, not checked`);
     }

@@ -1,4 +1,4 @@
-import { carriesHttp, MeshMode, protocolFromName } from './mesh';
+import { carriesHttp, meshAppProtocol, MeshMode } from './mesh';
 import { Connection, ConnectionOptions, HttpMatch, IPeer, PeerInfo, peerProblemOf, Protocol } from './peer';
 import { checkPortNumber } from '../core/validate';
 import { ipBlockInputProblem } from './ip-blocks';
@@ -80,7 +80,7 @@ export function resolveConnection(fromPeer: IPeer, toPeer: IPeer, options: Conne
     if (bad) return { problem: bad };
     const p = target!.ports.find((q) => q.port === port && q.protocol === protocol)!;
     if (!carriesHttp(p)) {
-      return { problem: `the HTTP intent from ${from.description} to ${to.description} cannot be enforced on port ${p.port}/${p.protocol} ("${p.name}"${p.appProtocol ? `, appProtocol ${p.appProtocol}` : ''}): Istio proxies it as ${p.appProtocol ?? protocolFromName(p.name, p.protocol)}, not HTTP, so it never sees methods or paths. Fix: drop http and admit the port, or, if the port does serve HTTP, name it "http" (portName, or "http-<suffix>") or set appProtocol: "http".` };
+      return { problem: `the HTTP intent from ${from.description} to ${to.description} cannot be enforced on port ${p.port}/${p.protocol} ("${p.name}"${p.appProtocol ? `, appProtocol ${p.appProtocol}` : ''}): Istio proxies it as ${meshAppProtocol(p)}, not HTTP, so it never sees methods or paths. Fix: drop http and admit the port, or, if the port does serve HTTP, name it "http" (portName, or "http-<suffix>") or set appProtocol: "http".` };
     }
   }
   if (port === undefined) {

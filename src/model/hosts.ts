@@ -2,6 +2,7 @@ import { checkHostname } from '../core/hostname';
 import { checkPortNumber } from '../core/validate';
 import type { Hole } from './holes';
 import { MeshMode } from './mesh';
+import { Connection, PeerKind, Protocol } from './peer';
 
 /** The Container Network Interface plugin of the cluster, where it decides what policy can say. */
 export enum Cni {
@@ -99,4 +100,18 @@ export function hostHoles(hosts: readonly HostIntent[]): Hole[] {
   if (viaSidecar.length === 0) return [];
   const ports = [...new Set(viaSidecar.map((h) => h.port))].sort((a, b) => a - b);
   return ANY_ADDRESS.map((peer) => ({ peer, ports: ports.map((port) => ({ protocol: 'TCP', port })) }));
+}
+
+/**
+ * The blocks (Peer.ipBlock) and TCP ports a workload connects to by address. Its REGISTRY_ONLY
+ * Sidecar (allowToHost in a sidecar mesh) forwards only to destinations in the registry, so
+ * without a ServiceEntry for these addresses the proxy drops the connections the NetworkPolicy
+ * admits. TCP only: the sidecar does not capture UDP or SCTP. Empty when there are none.
+ */
+export function addressEgress(outbound: readonly Connection[]): { readonly cidrs: string[]; readonly ports: number[] } {
+  const toBlocks = outbound.filter((c) => c.to.kind === PeerKind.IP_BLOCK && c.to.cidr !== undefined && c.protocol === Protocol.TCP);
+  return {
+    cidrs: [...new Set(toBlocks.map((c) => c.to.cidr!))],
+    ports: [...new Set(toBlocks.map((c) => c.port))].sort((a, b) => a - b),
+  };
 }

@@ -159,10 +159,19 @@ export function protocolFromName(portName: string, protocol: string = 'TCP'): st
   return ISTIO_PROTOCOLS.find((p) => portName === p || portName.startsWith(`${p}-`)) ?? protocol.toLowerCase();
 }
 
+/**
+ * The `appProtocol` a meshed workload's Service port is rendered with, and so the protocol its
+ * sidecar handles the port's traffic as: the port's own, else the one its name announces. The
+ * Service renderers and the HTTP-intent check (`carriesHttp`) both read it here.
+ */
+export function meshAppProtocol(port: { readonly name: string; readonly protocol: string; readonly appProtocol?: string }): string {
+  return port.appProtocol ?? protocolFromName(port.name, port.protocol);
+}
+
 // Application protocols whose requests a sidecar parses, so `to.operation` (methods, paths) can match.
 const HTTP_APP_PROTOCOLS = ['http', 'http2', 'grpc', 'grpc-web', 'kubernetes.io/h2c'];
 
 /** Whether a sidecar sees HTTP requests on a port with this name, transport and appProtocol. */
 export function carriesHttp(port: { readonly name: string; readonly protocol: string; readonly appProtocol?: string }): boolean {
-  return HTTP_APP_PROTOCOLS.includes(port.appProtocol ?? protocolFromName(port.name, port.protocol));
+  return HTTP_APP_PROTOCOLS.includes(meshAppProtocol(port));
 }

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { checkDnsLabel } from '../core/validate';
 import { ResourceFootprint } from './quota';
 import { Mesh } from './mesh';
-import { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './settings';
+import { CLUSTER_SETTINGS_DEFAULTS, readSettings } from './settings';
 import { podSecurityVersionFor } from './target';
 
 /** Limits of one container. */
@@ -64,6 +64,20 @@ export interface Placement {
   readonly members?: IPlacedWorkload[];
 }
 
+/**
+ * A read-only view of `p` for a workload to judge against: a later assignment cannot change it,
+ * yet the Pod Security versions are still read when judged (at synth), not when the workload is
+ * built, so the cluster settings are read at synth like every other setting (a copy taken now
+ * would read them while the workload is built, and silently ignore a later apply).
+ */
+export function placementView(p: Placement): Placement {
+  const fields = Object.getOwnPropertyDescriptors(p) as { [key: string]: PropertyDescriptor };
+  delete fields.podSecurityVersions;
+  const view = Object.defineProperties({}, fields);
+  Object.defineProperty(view, 'podSecurityVersions', { enumerable: true, get: () => Object.freeze([...p.podSecurityVersions]) });
+  return Object.freeze(view) as Placement;
+}
+
 const PLACEMENT = Symbol.for('cdk8s-secure.placement');
 
 /** Makes every construct below `scope` land in `placement`. */
@@ -89,7 +103,7 @@ export function placementOf(scope: IConstruct): Placement {
       podSecurityLevel: PodSecurityLevel.RESTRICTED,
       // Read when judged (at synth), so the app's target version counts wherever it was set.
       get podSecurityVersions() {
-        return [podSecurityVersionFor(ClusterSettings.of(chart)), 'latest'];
+        return [podSecurityVersionFor(readSettings(chart)), 'latest'];
       },
     };
     CHART_DEFAULTS.set(chart, placement);

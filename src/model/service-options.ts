@@ -1,6 +1,6 @@
 import { arrayOf, int, obj, oneOf, Schema, str } from '../core/prop-schema';
 import { checkDns1035Label, checkPortName, checkPortNumber } from '../core/validate';
-import { protocolFromName } from './mesh';
+import { meshAppProtocol } from './mesh';
 import { Protocol, WorkloadPort } from './peer';
 import { ServiceType } from './workload-options';
 
@@ -121,7 +121,7 @@ export function resolveServicePorts(
 
 /** The ports as a Service in a mesh carries them: each with the appProtocol Istio selects by. */
 export function meshServicePorts<T extends { readonly name: string; readonly protocol: string; readonly appProtocol?: string }>(ports: readonly T[], meshed: boolean): T[] {
-  return meshed ? ports.map((sp) => ({ ...sp, appProtocol: sp.appProtocol ?? protocolFromName(sp.name, sp.protocol) })) : [...ports];
+  return meshed ? ports.map((sp) => ({ ...sp, appProtocol: meshAppProtocol(sp) })) : [...ports];
 }
 
 /** The problem with the name a workload's own Service gets, if it is not a DNS-1035 label. */

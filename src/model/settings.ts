@@ -142,6 +142,30 @@ export const CLUSTER_SETTINGS_DEFAULTS: ResolvedClusterSettings = Object.freeze(
 const SETTINGS = Symbol.for('cdk8s-secure.settings');
 const READ_BY = Symbol.for('cdk8s-secure.settings-read-by');
 
+/** When a reader read the settings, for the message that refuses a later `apply`. */
+const WHILE_BUILT = 'while it was built';
+const AT_SYNTH = 'at synth';
+
+/**
+ * The settings in force for `scope`'s app, as every construct of this library reads them: the
+ * one accessor, so there is one rule for a late `ClusterSettings.apply()`. Each read is recorded
+ * on the app root with its reader; once a reader that is still in the tree has read them, `apply`
+ * is refused with an error naming the first one (see docs/architecture.md, "Cluster settings").
+ *
+ * A construct reads at synth (from a `Lazy` or a validation) and passes no `building`. Only a
+ * construct whose objects or errors depend on a setting reads while it is built, passing its own
+ * path as `building`: it is not in the tree yet, and if it then fails it never will be, so its
+ * read does not count against a later `apply`.
+ */
+export function readSettings(scope: IConstruct, building?: string): ResolvedClusterSettings {
+  const root = scope.node.root as any;
+  const readers: Map<string, string> = root[READ_BY] ??= new Map();
+  const path = building ?? scope.node.path;
+  // The first read of a path says when it happened; later ones change nothing.
+  if (!readers.has(path)) readers.set(path, building !== undefined ? WHILE_BUILT : AT_SYNTH);
+  return root[SETTINGS] ?? CLUSTER_SETTINGS_DEFAULTS;
+}
+
 /**
  * Cluster facts shared by every construct of an app. Apply them once, right after creating the
  * App: most constructs read them at synth, but monitoring objects read them when created.
@@ -152,26 +176,26 @@ export class ClusterSettings {
     const root = scope.node.root as any;
     const reader = ClusterSettings.liveReader(scope.node.root, root[READ_BY]);
     if (reader !== undefined) {
-      throw new SecureConfigError(scope.node.path || 'App', [`ClusterSettings.apply() came after ${reader} had already read the settings, so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`]);
+      throw new SecureConfigError(scope.node.path || 'App', [`ClusterSettings.apply() came after ${reader.path} had already read the settings (${reader.when}), so it would be built with the old ones. Fix: call ClusterSettings.apply(app, …) right after \`new App()\`, before defining constructs.`]);
     }
     throwIfProblems(scope.node.path || 'App', ClusterSettings.problems(props));
     root[SETTINGS] = { ...(root[SETTINGS] ?? CLUSTER_SETTINGS_DEFAULTS), ...ClusterSettings.defined(props) };
   }
 
-  /** The facts in force for `scope`'s app, read at synth (later `apply` calls still count). */
+  /**
+   * The facts in force for `scope`'s app, for code outside a construct (a test, a script): it
+   * records no reader, so a later `apply` is still allowed and this value may then be stale.
+   */
   public static of(scope: IConstruct): ResolvedClusterSettings {
     return (scope.node.root as any)[SETTINGS] ?? CLUSTER_SETTINGS_DEFAULTS;
   }
 
-  /** The facts, read while `reader` is being built: later `apply` calls become errors. */
+  /**
+   * The facts, read while `reader` is being built (for a construct whose objects depend on
+   * them): from now on a later `apply` is an error naming the reader.
+   */
   public static readNow(reader: IConstruct | string, scope: IConstruct): ResolvedClusterSettings {
-    const root = scope.node.root as any;
-    const path = typeof reader === 'string' ? reader : reader.node.path;
-    // Every reader is kept, not only the first: a construct that fails after reading is never
-    // added to the tree, and must not make a later apply() name it (see liveReader).
-    const readers: string[] = root[READ_BY] ??= [];
-    if (!readers.includes(path)) readers.push(path);
-    return ClusterSettings.of(scope);
+    return readSettings(scope, typeof reader === 'string' ? reader : reader.node.path);
   }
 
   /**
@@ -179,12 +203,13 @@ export class ClusterSettings {
    * construction (MonitoredService reads the settings before it creates anything), so the app
    * holds nothing built with the old settings on its behalf.
    */
-  private static liveReader(root: IConstruct, readers: readonly string[] | undefined): string | undefined {
-    return (readers ?? []).find((path) => {
+  private static liveReader(root: IConstruct, readers: ReadonlyMap<string, string> | undefined): { path: string; when: string } | undefined {
+    for (const [path, when] of readers ?? []) {
       let node: IConstruct | undefined = root;
-      for (const id of path.split('/')) node = node?.node.tryFindChild(id);
-      return node !== undefined;
-    });
+      if (path !== '') for (const id of path.split('/')) node = node?.node.tryFindChild(id);
+      if (node !== undefined) return { path: path || 'App', when };
+    }
+    return undefined;
   }
 
   // Every policy peer and principal is built from these, so a bad one would be a bad manifest

@@ -21,6 +21,24 @@ export function serviceEntrySpec(hostname: string, intents: readonly HostIntent[
 }
 
 /**
+ * The ServiceEntry that puts the blocks a workload dials by address in its namespace registry,
+ * so its REGISTRY_ONLY Sidecar forwards them: `addresses` match the destination IP, resolution
+ * NONE sends each connection on to the address dialled. The host is a placeholder Istio requires
+ * and never resolves. The sidecar then admits every listed port to every listed block; the
+ * NetworkPolicy still holds each block to its own ports (and its excepts).
+ */
+export function addressServiceEntrySpec(host: string, egress: { readonly cidrs: readonly string[]; readonly ports: readonly number[] }): ServiceEntrySpec {
+  return {
+    hosts: [host],
+    addresses: [...egress.cidrs],
+    location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
+    resolution: ServiceEntrySpecResolution.NONE,
+    exportTo: ['.'],
+    ports: egress.ports.map((port) => ({ number: port, name: `tcp-${port}`, protocol: 'TCP' })),
+  };
+}
+
+/**
  * The workload's Sidecar: REGISTRY_ONLY, so its proxy forwards only to hosts in the registry
  * (in-cluster Services and the ServiceEntries), and a name not declared goes nowhere.
  */
