@@ -18,6 +18,9 @@ const CLUSTER_SCOPED = new Set([
 // Objects the IsolatedNamespace writes under fixed names, so an app of that name is the likely cause.
 const NAMESPACE_OWNED = new Set(['default-deny', 'allow-dns', 'default']);
 
+// The prop that names an object of these kinds when it is not the workload's `name`.
+const NAME_PROP: { readonly [kind: string]: string } = { ServiceAccount: 'serviceAccountName', Service: 'serviceName' };
+
 const owners = new WeakSet<IConstruct>();
 // Bumped whenever an owner is added, so a tree that grew between two synths is judged again.
 let generation = 0;
@@ -71,7 +74,7 @@ function collisions(root: IConstruct): Map<IConstruct, string[]> {
       const id = `${first.kind} ${ns ? `${ns}/` : ''}${first.name}`;
       const fix = NAMESPACE_OWNED.has(first.name) && ownerOf(first) !== ownerOf(later)
         ? `"${first.name}" is a name the IsolatedNamespace writes itself; give the app another \`name\``
-        : `give one of them another \`name\` (or put them in different namespaces)`;
+        : `give one of them another \`name\`${NAME_PROP[first.kind] ? ` or \`${NAME_PROP[first.kind]}\`` : ''} (or put them in different namespaces)`;
       const problems = out.get(reporter) ?? [];
       problems.push(`${id} is written twice, by ${first.node.path} and by ${later.node.path}; the second would replace the first when applied. Fix: ${fix}.`);
       out.set(reporter, problems);

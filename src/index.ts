@@ -55,7 +55,7 @@ export { AppArmorProfile } from './model/apparmor';
 export { Mesh, MeshMode, MtlsMode } from './model/mesh';
 export type { MeshOptions, ProxyResources, SidecarMeshOptions } from './model/mesh';
 export { EnvValue } from './model/env';
-export type { EnvValueFromOptions } from './model/env';
+export type { EnvValueFromOptions, EnvValueFromResourceOptions } from './model/env';
 export { MountedFiles } from './model/files';
 export type { MountedFilesOptions } from './model/files';
 export { Probe } from './model/probe';

@@ -1,14 +1,18 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { quotaProblems } from './model/quota';
+import { quotaEntryProblem, quotaProblems } from './model/quota';
+import { arrayOf, bool, mapOf, obj, Schema, str } from './core/prop-schema';
+import { propsShapeProblems } from './model/pod-schema';
 import { childPath, throwIfProblems } from './core/errors';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { checkIdentities } from './identity';
+import { openWaitingForeignSides } from './foreign-peers';
+import { judgeWrittenObjects } from './written-objects';
 import { registerIsolatedNamespace } from './model/isolated-registry';
 import { IPlacedWorkload, Placement, PodSecurityLevel, providePlacement, TARGET_KUBERNETES_VERSION } from './model/placement';
 import { aboveCeilings, checkDnsLabel, checkLabels, checkQuantity } from './core/validate';
 import { dnsEgressRule } from './render/network/network-policy';
-import { IPeer, PeerInfo, PeerKind } from './model/peer';
+import { IPeer, IWorkload, PeerInfo, PeerKind } from './model/peer';
 import { podSecurityMinor } from './checks/pod-security';
 import { PeerAuthentication } from './imports/security.istio.io';
 import { Mesh } from './model/mesh';
@@ -35,6 +39,14 @@ export class RbacSubject {
     return new RbacSubject({ kind: 'ServiceAccount', name, namespace });
   }
 
+  /**
+   * The ServiceAccount of a workload of this library (its `serviceAccountName`, which need not be
+   * its `name`), in the workload's namespace.
+   */
+  public static fromWorkload(workload: IWorkload): RbacSubject {
+    return new RbacSubject({ kind: 'ServiceAccount', name: workload.serviceAccountName, namespace: workload.namespace });
+  }
+
   private constructor(private readonly subject: { kind: string; name: string; apiGroup?: string; namespace?: string }) {}
 
   /** The RoleBinding subject, with a ServiceAccount's namespace defaulted to `namespace`. */
@@ -43,6 +55,8 @@ export class RbacSubject {
   }
 
   public problem(): string | undefined {
+    if (this.subject.name !== undefined && typeof this.subject.name !== 'string') return `an RBAC ${this.subject.kind} name must be a string, got ${typeof this.subject.name}. Fix: pass the name as text.`;
+    if (this.subject.namespace !== undefined && typeof this.subject.namespace !== 'string') return `an RBAC ServiceAccount namespace must be a string, got ${typeof this.subject.namespace}. Fix: pass the namespace as text.`;
     if (!this.subject.name) return `an RBAC ${this.subject.kind} has an empty name. Fix: name the subject.`;
     if (this.subject.kind === 'ServiceAccount') {
       return checkDnsLabel('ServiceAccount subject name', this.subject.name)
@@ -162,6 +176,16 @@ export interface IsolatedNamespaceProps {
   readonly viewers?: RbacSubject[];
 }
 
+// Levels are strings here; which strings is the level check's job, whose fix names the enum.
+const LEVEL: Schema = str;
+const SUBJECTS = arrayOf({ kind: 'instance', is: (v) => v instanceof RbacSubject, name: 'RbacSubject', make: 'RbacSubject.group(), user() or serviceAccount()' });
+const NAMESPACE_FIELDS: { [name: string]: Schema } = {
+  name: str, podSecurity: LEVEL, podSecurityVersion: str, auditLevel: LEVEL, warnLevel: LEVEL, auditWarnVersion: str,
+  labels: mapOf(str), allowIntraNamespace: bool, quota: mapOf(str), allowLoadBalancers: bool, allowNodePorts: bool,
+  limitRange: obj({ defaultRequest: mapOf(str), defaultLimit: mapOf(str), max: mapOf(str) }),
+  mesh: { kind: 'instance', is: (v) => v instanceof Mesh, name: 'Mesh', make: 'Mesh.sidecar() or Mesh.ambient()' },
+  admins: SUBJECTS, editors: SUBJECTS, viewers: SUBJECTS,
+};
 const RESERVED = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const LEVELS = Object.values(PodSecurityLevel) as string[];
 const DEFAULT_QUOTA: Record<string, string> = {
@@ -207,6 +231,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps = {}) {
     const path = childPath(scope, id);
+    // Types first (a JavaScript caller's props), so the checks below read them as declared.
+    throwIfProblems(path, propsShapeProblems(props ?? {}, NAMESPACE_FIELDS));
     const name = props.name ?? id;
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     // Without a version of its own, the pin follows the app's target, read at synth.
@@ -233,7 +259,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
       versionProblem('auditWarnVersion', auditWarnVersion),
       props.labels ? checkLabels('namespace label', props.labels) : undefined,
       ...reservedKeyProblems('namespace label', 'namespace label', props.labels),
-      ...Object.entries(quota).map(([k, v]) => checkQuantity(`quota["${k}"]`, v)),
+      ...Object.entries(quota).map(([k, v]) => quotaEntryProblem(k, v)),
       ...Object.entries(limits).flatMap(([kind, m]) => Object.entries(m).map(([r, v]) => checkQuantity(`limitRange.${kind}["${r}"]`, v))),
       ...[...aboveCeilings(limits.defaultLimit, limits.max), ...aboveCeilings(limits.defaultRequest, limits.max)]
         .map((a) => `limitRange default ${a.resource} "${a.value}" exceeds the max "${a.ceiling}". Fix: lower the default or raise the max.`),
@@ -275,6 +301,8 @@ export class IsolatedNamespace extends Construct implements IPeer {
     this.mesh = props.mesh;
     providePlacement(this, placement);
     registerIsolatedNamespace(this, name);
+    // A cdk8s-plus workload connected before this namespace was made gets its side now.
+    openWaitingForeignSides(this, name);
 
     const psa = 'pod-security.kubernetes.io';
     this.namespaceObject = new ApiObject(this, 'Namespace', {
@@ -352,6 +380,7 @@ export class IsolatedNamespace extends Construct implements IPeer {
     bind('view', props.viewers);
 
     this.node.addValidation({ validate: () => this.checkMembers(limits.max) });
+    judgeWrittenObjects(this);
     checkIdentities(this);
   }
 

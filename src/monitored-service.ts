@@ -17,6 +17,9 @@ import { Peer, Protocol, WorkloadPort } from './model/peer';
 import { defaultPortName } from './core/defaults';
 import type { SecureAppProps } from './model/app-props';
 import { SecureApp } from './secure-app';
+import { judgeWrittenObjects } from './written-objects';
+import { MONITORED_SERVICE_FIELDS } from './model/monitoring-schema';
+import { propsShapeProblems } from './model/pod-schema';
 
 /** Where and how Prometheus scrapes the app. */
 export interface MetricsOptions {
@@ -194,6 +197,9 @@ export class MonitoredService extends SecureApp {
     // SecureApp's own problems with the props join ours, so one error lists everything.
     const fail = (ours: Array<string | undefined>) => throwIfProblems(path, [...SecureApp._inputProblems(scope, id, props), ...ours]);
     if (!m) fail(['metrics is missing. Fix: set metrics: { port: <metrics container port> }.']);
+    // Types first, so the checks below read the options as declared.
+    const shape = propsShapeProblems(props, MONITORED_SERVICE_FIELDS);
+    if (shape.length > 0) fail(shape);
     const declared = [
       ...(props.port !== undefined ? [{ name: props.portName ?? defaultPortName(props.port), port: props.port, main: true }] : []),
       ...(props.ports ?? []).map((p) => ({ name: p.name, port: p.port, main: false })),
@@ -264,6 +270,7 @@ export class MonitoredService extends SecureApp {
     done.add(namespace);
     // In the chart of the first service that asks, which applies it along with that service.
     const holder = new Construct(Chart.of(scope), `PrometheusDiscovery-${namespace}`);
+    judgeWrittenObjects(holder);
     const metadata = { name: 'prometheus-discovery', namespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-secure' } };
     new ApiObject(holder, 'Role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -13,6 +13,7 @@ import { meshServicePorts, SECURE_SERVICE_FIELDS, serviceTypeProblem } from './m
 import { ServiceType } from './model/workload-options';
 import { SecureWorkload } from './secure-workload';
 import { countServiceInQuota } from './workload-services';
+import { judgeWrittenObjects } from './written-objects';
 
 /** Properties of a SecureService. */
 export interface SecureServiceProps {
@@ -116,6 +117,7 @@ export class SecureService extends Construct implements IPeer {
     this.node.defaultChild = this.service;
     countServiceInQuota(plan.members[0].placement, `${path}/Service`, type, 1);
     checkIdentities(this);
+    judgeWrittenObjects(this);
     this.peerInfo = {
       kind: PeerKind.SERVICE,
       description: `SecureService ${path}`,

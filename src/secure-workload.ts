@@ -5,7 +5,7 @@ import { INSTANCE_LABEL, ISTIO_INIT, SERVICE_MEMBER_LABEL_PREFIX } from './core/
 import { deepFreeze } from './core/snapshot';
 import { reservedKeyProblems } from './core/reserved-keys';
 import { childPath, SecureConfigError } from './core/errors';
-import { addQuantities, checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkLabels } from './core/validate';
+import { addQuantities, checkAnnotationKeys, checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkLabels } from './core/validate';
 import { checkIdentities } from './identity';
 import { POD_PROPS_FIELDS, propsShapeProblems, SECURE_APP_FIELDS } from './model/pod-schema';
 import { AuthorizationPolicy } from './imports/security.istio.io';
@@ -19,12 +19,12 @@ import type { AllowToHostOptions } from './model/hosts';
 import { Mesh, MeshMode } from './model/mesh';
 import type { SecurePodProps } from './model/pod-props';
 import { IPeer, IWorkload, PeerInfo, PeerKind, WorkloadPort } from './model/peer';
-import { ContainerLimits, IPlacedWorkload, Placement, placementOf } from './model/placement';
+import { ContainerLimits, IPlacedWorkload, Placement, placementOf, placementProblem } from './model/placement';
 import { ResourceFootprint } from './model/quota';
 import { ClusterSettings } from './model/settings';
 import { authorizationPolicy, AuthorizationPolicySpec } from './render/mesh/authorization';
 import { NATIVE_SIDECAR_ANNOTATION, withInjectedContainers } from './render/mesh/injection';
-import { istioInjectsNativeSidecar, podTargetProblems, TargetVersions, userNamespaceProblem } from './model/target';
+import { istioInjectsNativeSidecar, TargetVersions, userNamespaceProblem } from './model/target';
 import { injectedPodQuota } from './model/pod-quota';
 import { digestProblem, versionFromImage } from './core/image';
 import { NetworkPolicySpec, workloadPolicySpec } from './render/network/network-policy';
@@ -32,9 +32,10 @@ import type { KubePodTemplate, KubeVolume, KubeVolumeMount } from './render/pod/
 import { PodTemplate } from './render/pod/pod-template';
 import { PodSecurity } from './render/pod/security';
 import { PodParts, podParts } from './render/pod/workload';
-import { lifecycleProblems, preStopSleeps } from './render/pod/init-containers';
+import { lifecycleProblems, sideSynthProblems } from './render/pod/init-containers';
 import { allowWorkloadToHost, exposeWorkload, NorthSouthWorkload } from './north-south';
 import { patchedWorkloadProblems } from './written-checks';
+import { judgeWrittenObjects } from './written-objects';
 import type { AddServiceOptions } from './model/service-options';
 import { addWorkloadService } from './workload-services';
 
@@ -188,7 +189,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       selector: this.selector,
       mtls: this.mesh?.mtls,
       allowIntraNamespace: placement.allowIntraNamespace,
-      holes: () => meshHoles(this.mesh, ClusterSettings.of(this), this.probedPorts()),
+      holes: () => meshHoles(this.mesh, ClusterSettings.of(this), this._parts.side.withProbedPorts(this._parts.probes.probedPorts())),
     });
     this._metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
@@ -291,13 +292,6 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     ];
   }
 
-  /** The ports the kubelet probes, on the app container and on the sidecars. */
-  private probedPorts(): number[] {
-    const side = this._parts.side.probedPorts();
-    const main = this._parts.probes.probedPorts();
-    return side.length ? [...new Set([...main, ...side])] : main;
-  }
-
   /**
    * Quota keys one pod claims: the app container's requests and limits, plus the injected
    * sidecar's, which is part of every pod the quota admits. With init containers or sidecars,
@@ -339,6 +333,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       });
     }
     this.node.addValidation({ validate: () => this.violations() });
+    // The Service, policies and the other objects as written (the pod and its account are judged by violations()).
+    judgeWrittenObjects(this, () => [this.serviceAccount]);
     checkIdentities(this);
   }
 
@@ -360,11 +356,9 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     // The workload's own requireDigest was judged when it was built; the app-wide one is read here.
     this.podSecurityChecked ??= [
       ...(this.requireDigest === undefined && settings.requireDigest ? [digestProblem(this._parts.container.image, 'ClusterSettings requireDigest')] : []),
-      ...(this.requireDigest === undefined && settings.requireDigest ? this._parts.side.digestProblems('ClusterSettings requireDigest') : []),
-      ...podTargetProblems({
-        sidecars: this._parts.side.sidecarNames,
+      ...sideSynthProblems(this._parts.container.preStop, this._parts.side, {
+        requireDigest: this.requireDigest === undefined && settings.requireDigest,
         meshedToCompletion: this.kindSpec.nativeSidecar && this.mesh?.mode === MeshMode.SIDECAR ? this.kindSpec.kind : undefined,
-        preStopSleeps: preStopSleeps(this._parts.container.preStop, this._parts.side),
       }, settings),
       ...this.podSecurityViolations(withInjectedContainers(this._renderPodTemplate(), this.mesh, settings)).map((v) => v.message),
     ].filter((x): x is string => x !== undefined);
@@ -451,6 +445,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
     const own = kind.problems(parts);
     // In the order the props are documented, so one error reads like the props it is about.
     const found = [
+      placementProblem(placement),
       ...parts.container.imageProblems(),
       p.name !== undefined ? checkDnsLabel('name', p.name) : undefined,
       p.serviceAccountName !== undefined ? checkDnsSubdomain('serviceAccountName', p.serviceAccountName) : undefined,
@@ -469,6 +464,7 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
       ...p.appArmorProfile?.problems() ?? [],
       p.labels ? checkLabels('label', p.labels) : undefined,
       ...reservedKeyProblems('label', 'pod label', p.labels),
+      p.podAnnotations ? checkAnnotationKeys('podAnnotations', p.podAnnotations) : undefined,
       ...reservedKeyProblems('podAnnotations', 'pod annotation', p.podAnnotations),
       checkLabels('appName', { 'app.kubernetes.io/name': p.appName ?? id }),
       p.version !== undefined ? checkLabels('version', { 'app.kubernetes.io/version': p.version }) : undefined,

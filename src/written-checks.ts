@@ -9,6 +9,7 @@
 import { ApiObject } from 'cdk8s';
 import { checkRule } from './checks/rules';
 import { Mesh } from './model/mesh';
+import { patchedBy, patchesOf } from './written-objects';
 
 /** A pod check: the violations of a pod template, keyed so two results can be compared. */
 export type PodJudge = (podTemplate: any) => Array<{ key: string; problem: string }>;
@@ -31,16 +32,6 @@ export interface WrittenWorkload {
   readonly tokenRelaxed: boolean;
 }
 
-/** The patches on an object, as `op path` for messages (cdk8s keeps them private). */
-function patchesOf(obj: ApiObject | undefined): string[] {
-  const patches = (obj as unknown as { patches?: Array<{ _toJson?: () => { op?: string; path?: string } }> } | undefined)?.patches;
-  if (!Array.isArray(patches)) return [];
-  return patches.map((p) => {
-    const j = typeof p._toJson === 'function' ? p._toJson() : {};
-    return `${j.op ?? 'patch'} ${j.path ?? ''}`.trim();
-  });
-}
-
 const memo = new WeakMap<ApiObject, { patches: number; problems: string[] }>();
 
 /**
@@ -56,8 +47,7 @@ export function patchedWorkloadProblems(w: WrittenWorkload): string[] {
   const cached = memo.get(w.workload);
   if (cached?.patches === count) return cached.problems;
 
-  const described = (list: string[], obj: ApiObject) => `the JSON patch${list.length > 1 ? 'es' : ''} on ${obj.kind} ${obj.node.path} (${list.join(', ')})`;
-  const byPatch = [onWorkload.length ? described(onWorkload, w.workload) : undefined, w.serviceAccount && onAccount.length ? described(onAccount, w.serviceAccount) : undefined]
+  const byPatch = [onWorkload.length ? patchedBy(w.workload, onWorkload) : undefined, w.serviceAccount && onAccount.length ? patchedBy(w.serviceAccount, onAccount) : undefined]
     .filter((x) => x !== undefined).join(' and ');
   const fix = 'remove the patch and use the typed option, which the library models and checks (e.g. `relax`, `securityContext`, `mesh: false`)';
   const workloadJson = w.workload.toJson();

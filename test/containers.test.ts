@@ -318,6 +318,10 @@ describe('bad input gets the error that names the value and the fix', () => {
       + 'before the sleep ends and the app never gets SIGTERM. Fix: shorten the sleep, or set terminationGracePeriodSeconds to 75 or more (the sleep plus the app\'s own shutdown).');
     expect(thrown(() => build({ terminationGracePeriodSeconds: 10, sidecars: [{ name: 's', image: SHIPPER, preStop: PreStop.sleep(15) }] })))
       .toContain('[test/w] sidecars[0] "s" preStop sleeps 15s but terminationGracePeriodSeconds is 10, so the kubelet kills');
+    expect(thrown(() => build({ terminationGracePeriodSeconds: 20, preStop: PreStop.sleep(10), sidecars: [{ name: 's', image: SHIPPER, preStop: PreStop.sleep(15) }] }))).toBe(
+      '[test/w] the preStop sleeps add up to 25s (preStop 10s, sidecars[0] "s" preStop 15s), run one after another as the kubelet stops the app and then each sidecar, '
+      + 'but terminationGracePeriodSeconds is 20, so the last sidecar is killed mid-sleep. Fix: shorten the sleeps, or set terminationGracePeriodSeconds to 55 or more.');
+    expect(() => build({ terminationGracePeriodSeconds: 25, preStop: PreStop.sleep(10), sidecars: [{ name: 's', image: SHIPPER, preStop: PreStop.sleep(15) }] })).not.toThrow();
     expect(thrown(() => build({ terminationGracePeriodSeconds: 2.5 }))).toBe('[test/w] terminationGracePeriodSeconds 2.5 must be a whole number >= 0. '
       + 'Fix: e.g. 30 (the default), at least as long as the preStop hook plus the app\'s own shutdown.');
   });

@@ -1,6 +1,7 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterSettings, IPeer, IsolatedNamespace, Mesh, MountedFiles, MtlsMode, Peer, PeerKind, SecureApp } from '../src';
+import { Plus33Deployment } from './support/plus33';
 import { newChart, one, synthApp } from './support/synth';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -250,27 +251,6 @@ describe('class 3: ipBlocks are rendered through CIDR semantics, whoever made th
     expect(ap.spec.rules[0].from).toEqual([{ source: { ipBlocks: ['0.0.0.0/0'], notIpBlocks: ['169.254.169.254/32'] } }]);
   });
 });
-
-// Shaped like cdk8s-plus-33's Deployment as far as a peer reads it: a construct with metadata,
-// a name and toPodSelectorConfig(); no class of any cdk8s-plus major.
-class Plus33Deployment extends Construct {
-  public readonly metadata: { readonly namespace?: string };
-  public readonly name: string;
-  private readonly podLabels: { [key: string]: string };
-  constructor(scope: Construct, id: string, props: { namespace?: string } = {}) {
-    super(scope, id);
-    this.name = `${id}-c8a1b2c3`;
-    this.metadata = { namespace: props.namespace };
-    this.podLabels = { 'cdk8s.io/metadata.addr': `${id}-c8a1b2c3` };
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: this.name, namespace: props.namespace },
-      spec: { selector: { matchLabels: this.podLabels }, template: { metadata: { labels: this.podLabels }, spec: { containers: [{ name: 'main', image: 'ghcr.io/acme/legacy:1.0' }] } } },
-    });
-  }
-  public toPodSelectorConfig() {
-    return { labelSelector: { _toKube: () => ({ matchLabels: { ...this.podLabels } }) } };
-  }
-}
 
 describe('class 8: Peer.fromCdk8sPlus opens both sides in an IsolatedNamespace, structurally', () => {
   function shop() {

@@ -288,6 +288,6 @@ describe('SecureService errors', () => {
   test('a Service name another object already uses is reported at synth', () => {
     const { app, chart, a, b } = two();
     new SecureService(chart, 'svc', { name: 'a', workloads: [a, b] });
-    expect(() => synthApp(app)).toThrow(/Service shop\/a is written twice, by test\/a\/Service and by test\/svc\/Service/);
+    expect(() => synthApp(app)).toThrow('[test/svc] Service shop/a is written twice, by test/a/Service and by test/svc/Service; the second would replace the first when applied. Fix: give one of them another `name` or `serviceName` (or put them in different namespaces).');
   });
 });

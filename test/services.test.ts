@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import {
-  Gateway, IsolatedNamespace, ListenerProtocol, Mesh, MonitoredService, Protocol, runRules, SecureApp, SecureConfigError, SecureStatefulSet,
+  Gateway, IsolatedNamespace, ListenerProtocol, Mesh, MonitoredService, Protocol, RbacSubject, runRules, SecureApp, SecureConfigError, SecureStatefulSet,
   ServiceType,
 } from '../src';
 import { expectValidManifests } from './support/schema';
@@ -204,11 +204,20 @@ describe('decoupled workload, ServiceAccount and Service names (Bookinfo details
     expect(rules).not.toContain('job=\\"api-v2\\"');
   });
 
+  test('a RoleBinding for a workload binds its ServiceAccount, not its name', () => {
+    const { app: a6, chart: c6 } = newChart();
+    const deployer = new SecureApp(new IsolatedNamespace(c6, 'ops'), 'deployer', { name: 'deployer-v2', serviceAccountName: 'deployer', image: IMAGE });
+    new IsolatedNamespace(c6, 'shop', { editors: [RbacSubject.fromWorkload(deployer)] });
+    const binding = all(synthApp(a6), 'RoleBinding').find((r) => r.metadata.namespace === 'shop')!;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'deployer', namespace: 'ops' }]);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' });
+  });
+
   test('two workloads with one ServiceAccount name collide; bad names are refused', () => {
     const { app: a4, chart: c4 } = newChart({ namespace: 'shop' });
     new SecureApp(c4, 'a', { name: 'a', serviceAccountName: 'shared', image: IMAGE, port: 8080 });
     new SecureApp(c4, 'b', { name: 'b', serviceAccountName: 'shared', image: IMAGE, port: 8080 });
-    expect(() => synthApp(a4)).toThrow(/ServiceAccount shop\/shared is written twice, by test\/a\/ServiceAccount and by test\/b\/ServiceAccount/);
+    expect(() => synthApp(a4)).toThrow('[test/b] ServiceAccount shop/shared is written twice, by test/a/ServiceAccount and by test/b/ServiceAccount; the second would replace the first when applied. Fix: give one of them another `name` or `serviceAccountName` (or put them in different namespaces).');
     const c5 = new Chart(newChart().app, 'c5');
     expect(thrown(() => new SecureApp(c5, 'x', { image: IMAGE, serviceAccountName: 'Bad_SA' }))).toContain('serviceAccountName "Bad_SA" is not a valid DNS-1123 subdomain');
     expect(thrown(() => new SecureApp(c5, 'y', { image: IMAGE, serviceName: 7 as any }))).toContain('serviceName must be a string');

@@ -10,6 +10,7 @@
 export type Schema =
   | { readonly kind: 'string' }
   | { readonly kind: 'boolean' }
+  | { readonly kind: 'number' }
   | { readonly kind: 'pattern'; readonly re: RegExp; readonly rule: string; readonly example: string }
   // A number whose whole values fit the Kubernetes field (int32); finer ranges are the semantic
   // checks' job, which name the field's meaning.
@@ -26,6 +27,8 @@ export const INT32_MIN = -2147483648;
 
 export const str: Schema = { kind: 'string' };
 export const bool: Schema = { kind: 'boolean' };
+/** Any finite number (thresholds, quantiles); whole numbers are `int`. */
+export const num: Schema = { kind: 'number' };
 export const int = (min: number = INT32_MIN, max: number = INT32_MAX): Schema => ({ kind: 'int', min, max });
 export const oneOf = (...values: string[]): Schema => ({ kind: 'enum', values });
 export const arrayOf = (of: Schema): Schema => ({ kind: 'array', of });
@@ -57,6 +60,8 @@ export function schemaProblems(what: string, value: unknown, schema: Schema): st
       return schema.re.test(value) ? [] : [`${what} ${JSON.stringify(value)} is not ${schema.rule}. Fix: e.g. "${schema.example}".`];
     case 'boolean':
       return typeof value === 'boolean' ? [] : [`${what} must be true or false, got ${shown(value)}. Fix: pass a boolean.`];
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? [] : [`${what} must be a number, got ${shown(value)}. Fix: pass a finite number, not text.`];
     case 'int':
       if (typeof value !== 'number' || Number.isNaN(value)) return [`${what} must be a number, got ${shown(value)}. Fix: pass a whole number, not text.`];
       return !Number.isInteger(value) || (value >= schema.min && value <= schema.max) ? []

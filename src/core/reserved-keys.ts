@@ -92,6 +92,12 @@ const RULES: ReservedRule[] = [
   },
 ];
 
+/** Why `key` is reserved at `place` and the typed option to use, or undefined when it is free. */
+export function reservedKey(place: KeyPlace, key: string): { why: string; fix: string } | undefined {
+  const rule = RULES.find((r) => r.places.includes(place) && r.match(key));
+  return rule && { why: rule.why, fix: rule.fix };
+}
+
 /** A problem for each reserved key in `map`, placed at `place`, or undefined. */
 export function reservedKeyProblems(what: string, place: KeyPlace, map: { [key: string]: unknown } | undefined): string[] {
   if (!map || typeof map !== 'object') return [];

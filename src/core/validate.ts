@@ -57,14 +57,46 @@ export function checkPortName(what: string, name: string): string | undefined {
   return undefined;
 }
 
+/** A qualified name (label and annotation keys): an optional DNS-1123 subdomain prefix of at most 253 and '/', then a name of at most 63. */
+export function isQualifiedName(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return name.length <= 63 && LABEL_NAME.test(name)
+    && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+}
+
+/** Annotation keys, which the API server checks as label keys are (values are free text). */
+export function checkAnnotationKeys(what: string, annotations: Record<string, unknown>): string | undefined {
+  const bad = Object.keys(annotations).find((k) => !isQualifiedName(k));
+  return bad === undefined ? undefined
+    : `${what} key "${bad}" is not a valid annotation key. Fix: use an optional DNS subdomain prefix (lowercase, at most 253 characters) and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (e.g. "example.com/owner").`;
+}
+
+// Kubernetes' IsConfigMapKey, for the keys of ConfigMaps and Secrets.
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** A key of a ConfigMap or Secret. */
+export function checkConfigMapKey(what: string, key: unknown): string | undefined {
+  if (typeof key !== 'string') return `${what} must be a string, got ${key === null ? 'null' : typeof key}. Fix: pass the key's name as text.`;
+  if (key.length > 0 && key.length <= 253 && CONFIG_MAP_KEY.test(key) && key !== '.' && !key.startsWith('..')) return undefined;
+  return `${what} "${key}" is not a valid ConfigMap or Secret key. Fix: use at most 253 letters, digits, '-', '_' and '.', not "." and not starting with ".." (e.g. "${key.replace(/[^-._a-zA-Z0-9]+/g, '-').replace(/^\.+/, '') || 'key'}").`;
+}
+
+/** A path below a mount (a file `items` path): relative, with no `..` and no empty segment. */
+export function checkRelativePath(what: string, path: unknown): string | undefined {
+  if (typeof path !== 'string') return `${what} must be a string, got ${path === null ? 'null' : typeof path}. Fix: pass a relative path such as "conf/app.yaml".`;
+  const segments = path.split('/');
+  const problem = path === '' ? 'is empty'
+    : path.startsWith('/') ? 'is absolute'
+      : segments.includes('..') ? 'has a ".." segment, which would leave the mount'
+        : segments.includes('') ? 'has an empty segment' : undefined;
+  return problem && `${what} "${path}" ${problem}. Fix: use a relative path below the mount, such as "conf/app.yaml" (no leading '/', no "..", no "//").`;
+}
+
 export function checkLabels(what: string, labels: Record<string, string>): string | undefined {
   for (const [key, value] of Object.entries(labels)) {
-    const slash = key.lastIndexOf('/');
-    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    const name = slash >= 0 ? key.slice(slash + 1) : key;
-    const keyOk = name.length <= 63 && LABEL_NAME.test(name)
-      && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
-    if (!keyOk) {
+    if (!isQualifiedName(key)) {
       return `${what} key "${key}" is not a valid label key. Fix: use an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'.`;
     }
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
@@ -198,8 +230,28 @@ export function checkCidr(what: string, cidr: string): string | undefined {
   return cidrProblem(what, cidr);
 }
 
-/** `a + b` for quantities of the same resource, in a unit exact for Kubernetes (milli or bytes). */
+/**
+ * `n` written in the unit of one of the quantities `like`, so messages show "384Mi" rather than
+ * the bytes a sum comes to: the first unit in which it is whole ("1152Mi" for 1Gi + 128Mi), else
+ * the first in which it is exact to three decimals; otherwise in a unit exact for Kubernetes
+ * (whole units, or milli).
+ */
+export function formatQuantity(n: number, like: readonly string[]): string {
+  const units = like.flatMap((q) => {
+    const m = typeof q === 'string' ? QUANTITY.exec(q) : null;
+    const suffix = m ? m[2] ?? '' : undefined;
+    const factor = suffix === undefined ? undefined : BINARY_SUFFIX[suffix] ?? DECIMAL_SUFFIX[suffix];
+    return factor === undefined ? [] : [{ suffix: suffix!, factor }];
+  });
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
+  const whole = units.find((u) => near(n / u.factor, Math.round(n / u.factor)));
+  if (whole) return `${Math.round(n / whole.factor)}${whole.suffix}`;
+  const exact = units.find((u) => near((n / u.factor) * 1000, Math.round((n / u.factor) * 1000)));
+  if (exact) return `${Math.round((n / exact.factor) * 1000) / 1000}${exact.suffix}`;
+  return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
+}
+
+/** `a + b` for quantities of the same resource, in the unit they are written in (exact for Kubernetes). */
 export function addQuantities(a: string, b: string): string {
-  const sum = (parseQuantity(a) ?? 0) + (parseQuantity(b) ?? 0);
-  return Number.isInteger(sum) ? String(sum) : `${Math.round(sum * 1000)}m`;
+  return formatQuantity((parseQuantity(a) ?? 0) + (parseQuantity(b) ?? 0), [a, b]);
 }

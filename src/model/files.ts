@@ -1,5 +1,5 @@
 import { plainCopy } from '../core/snapshot';
-import { checkDnsSubdomain } from '../core/validate';
+import { checkConfigMapKey, checkDnsSubdomain, checkRelativePath } from '../core/validate';
 
 /** Options for mounted files. */
 export interface MountedFilesOptions {
@@ -46,14 +46,25 @@ export class MountedFiles {
   }
 
   public problems(): string[] {
+    const kind = this.source === 'secret' ? 'Secret' : 'ConfigMap';
+    if (typeof this.sourceName !== 'string') return [`MountedFiles.from${kind}() name must be a string, got ${this.sourceName === null ? 'null' : typeof this.sourceName}. Fix: pass the ${kind}'s name as text.`];
+    if (typeof this.mountPath !== 'string') return [`${kind} "${this.sourceName}": mount path must be a string, got ${this.mountPath === null ? 'null' : typeof this.mountPath}. Fix: pass an absolute path such as "/etc/app".`];
+    const items = this.options?.items;
+    const itemProblems = items === undefined ? [] : items === null || typeof items !== 'object' || Array.isArray(items)
+      ? [`${this.description}: items must be an object of keys to paths. Fix: pass { "app.conf": "conf/app.conf" }.`]
+      : Object.entries(items).flatMap(([key, path]) => [
+        checkConfigMapKey(`${this.description}: items key`, key),
+        checkRelativePath(`${this.description}: items["${key}"] path`, path),
+      ]);
     return ([
-      checkDnsSubdomain(`${this.source === 'secret' ? 'Secret' : 'ConfigMap'} name`, this.sourceName),
+      checkDnsSubdomain(`${kind} name`, this.sourceName),
       this.mountPath.startsWith('/') ? undefined : `${this.description}: mount path "${this.mountPath}" is not absolute. Fix: start it with '/'.`,
+      ...itemProblems,
     ]).filter((x): x is string => x !== undefined);
   }
 
   public volume(): any {
-    const items = this.options.items ? Object.entries(this.options.items).map(([key, path]) => ({ key, path })) : undefined;
+    const items = this.options?.items ? Object.entries(this.options.items).map(([key, path]) => ({ key, path })) : undefined;
     return this.source === 'secret'
       ? { name: this.volumeName, secret: { secretName: this.sourceName, defaultMode: 0o440, items } }
       : { name: this.volumeName, configMap: { name: this.sourceName, defaultMode: 0o444, items } };

@@ -84,14 +84,22 @@ export class PreStop {
 
 /**
  * The problem of a grace period that is not a whole number >= 0, or shorter than a preStop
- * sleep (the kubelet would kill the container mid-sleep, before SIGTERM ever reaches the app).
+ * sleep (the kubelet would kill the container mid-sleep, before SIGTERM ever reaches the app),
+ * or than the app's and the sidecars' sleeps one after another.
  */
 export function gracePeriodProblems(grace: number | undefined, hooks: ReadonlyArray<{ what: string; hook: PreStop | undefined }>): string[] {
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) {
     return [`terminationGracePeriodSeconds ${grace} must be a whole number >= 0. Fix: e.g. 30 (the default), at least as long as the preStop hook plus the app's own shutdown.`];
   }
   const budget = grace ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
-  return hooks
-    .filter((h) => h.hook?.sleepSeconds !== undefined && Number.isInteger(h.hook.sleepSeconds) && h.hook.sleepSeconds > budget)
-    .map((h) => `${h.what} sleeps ${h.hook!.sleepSeconds}s but terminationGracePeriodSeconds is ${budget}${grace === undefined ? ' (the default)' : ''}, so the kubelet kills the container before the sleep ends and the app never gets SIGTERM. Fix: shorten the sleep, or set terminationGracePeriodSeconds to ${h.hook!.sleepSeconds! + DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS} or more (the sleep plus the app's own shutdown).`);
+  const given = `terminationGracePeriodSeconds is ${budget}${grace === undefined ? ' (the default)' : ''}`;
+  const sleeps = hooks.filter((h) => h.hook?.sleepSeconds !== undefined && Number.isInteger(h.hook.sleepSeconds) && h.hook.sleepSeconds >= 1);
+  const each = sleeps
+    .filter((h) => h.hook!.sleepSeconds! > budget)
+    .map((h) => `${h.what} sleeps ${h.hook!.sleepSeconds}s but ${given}, so the kubelet kills the container before the sleep ends and the app never gets SIGTERM. Fix: shorten the sleep, or set terminationGracePeriodSeconds to ${h.hook!.sleepSeconds! + DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS} or more (the sleep plus the app's own shutdown).`);
+  if (each.length || sleeps.length < 2) return each;
+  // One grace period covers the whole pod: the kubelet stops the app container first, then the
+  // native sidecars one after another in reverse order, each after its own preStop hook.
+  const total = sleeps.reduce((sum, h) => sum + h.hook!.sleepSeconds!, 0);
+  return total <= budget ? [] : [`the preStop sleeps add up to ${total}s (${sleeps.map((h) => `${h.what} ${h.hook!.sleepSeconds}s`).join(', ')}), run one after another as the kubelet stops the app and then each sidecar, but ${given}, so the last sidecar is killed mid-sleep. Fix: shorten the sleeps, or set terminationGracePeriodSeconds to ${total + DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS} or more.`];
 }

@@ -1,4 +1,4 @@
-import { checkDnsSubdomain, checkQuantity, parseQuantity } from '../core/validate';
+import { checkDnsSubdomain, checkQuantity, formatQuantity, parseQuantity } from '../core/validate';
 import { PersistentAccessMode, PersistentDir } from './stateful-options';
 
 // `persistentDirs` as SecureStatefulSet (claim templates, one claim per pod) and SecureApp (one
@@ -67,7 +67,9 @@ export function claimQuota(dirs: readonly PersistentDir[], copies: number): { [k
       add(`${d.storageClassName}.storageclass.storage.k8s.io/persistentvolumeclaims`, copies);
     }
   }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, String(v)]));
+  // Storage in the units the sizes are written in, so quota messages show them.
+  const sizes = dirs.map((d) => d.size).filter((q): q is string => typeof q === 'string');
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, k.endsWith('persistentvolumeclaims') ? String(v) : formatQuantity(v, sizes)]));
 }
 
 /** How the claims were counted, for quota messages: `<label> <size> of <class>` per new claim. */

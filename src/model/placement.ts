@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkDnsLabel } from '../core/validate';
 import { ResourceFootprint } from './quota';
 import { Mesh } from './mesh';
 import { CLUSTER_SETTINGS_DEFAULTS, ClusterSettings } from './settings';
@@ -92,8 +93,18 @@ export function placementOf(scope: IConstruct): Placement {
       },
     };
     CHART_DEFAULTS.set(chart, placement);
+    // The chart's namespace is the user's input too: an invalid one would be written as is.
+    const problem = chart.namespace !== undefined ? checkDnsLabel(`Chart ${chart.node.path || chart.node.id} namespace`, chart.namespace) : undefined;
+    if (problem) PROBLEMS.set(placement, problem);
   }
   return placement;
+}
+
+const PROBLEMS = new WeakMap<Placement, string>();
+
+/** What is wrong with where a placement puts workloads (an invalid chart namespace), if anything. */
+export function placementProblem(placement: Placement): string | undefined {
+  return PROBLEMS.get(placement);
 }
 
 // The default placement depends on the chart only; one per chart instead of one per workload.

@@ -33,7 +33,7 @@ export function effectivePodQuota(containers: readonly QuotaContainer[]): { [quo
       else if (c.role === 'init') initPeak = Math.max(initPeak, q + sidecars);
       else main += q;
     }
-    out[key] = formatQuotaValue(key, Math.max(initPeak, main + sidecars));
+    out[key] = formatQuotaValue(key, Math.max(initPeak, main + sidecars), containers.map((c) => c.keys[key]).filter((q): q is string => q !== undefined));
   }
   return out;
 }

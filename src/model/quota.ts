@@ -1,4 +1,4 @@
-import { parseQuantity } from '../core/validate';
+import { checkDnsSubdomain, checkQuantity, formatQuantity, isQualifiedName, parseQuantity } from '../core/validate';
 
 /** What one workload may claim from its namespace at its largest (for quota checks). */
 export interface ResourceFootprint {
@@ -39,11 +39,15 @@ export interface ServiceQuota {
   readonly ports: number;
 }
 
-/** A quota total as a quantity for messages: cores or millicores, a count, Gi or Mi. */
-export function formatQuotaValue(key: string, n: number): string {
-  if (key.endsWith('cpu')) return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
-  if (key === 'pods' || key.startsWith('services.') || key.endsWith('persistentvolumeclaims')) return String(n);
-  return n % 2 ** 30 === 0 ? `${n / 2 ** 30}Gi` : `${Math.round((n / 2 ** 20) * 100) / 100}Mi`;
+/**
+ * `n` of quota `key` as a quantity, in the units the user wrote (`like`: the quantities it was
+ * summed from, and the quota's value): a count for counted keys.
+ */
+export function formatQuotaValue(key: string, n: number, like: readonly string[] = []): string {
+  if (key === 'pods' || key.startsWith('services') || key.startsWith('count/') || key.endsWith('persistentvolumeclaims')) return String(n);
+  // CPU is written in cores or millicores: whole cores when whole.
+  if (key.endsWith('cpu')) return Number.isInteger(Math.round(n * 1e6) / 1e6) ? String(Math.round(n)) : `${Math.round(n * 1000)}m`;
+  return formatQuantity(n, like);
 }
 
 /**
@@ -77,7 +81,7 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
         }
       } else if (w.claims?.[key] !== undefined) {
         need = parseQuantity(w.claims[key]) ?? 0;
-        explain = `${w.path}: ${w.claimsExplained ?? formatQuotaValue(key, need)}`;
+        explain = `${w.path}: ${w.claimsExplained ?? formatQuotaValue(key, need, [w.claims[key], limit])}`;
       } else {
         const per = w.perPod[key] !== undefined ? parseQuantity(w.perPod[key]) ?? 0 : 0;
         need = per * w.maxPods;
@@ -87,8 +91,48 @@ export function quotaProblems(hard: { [key: string]: string }, workloads: Resour
       total += need;
     }
     if (total > allowed + 1e-9) {
-      problems.push(`ResourceQuota ${key} is ${limit} but the apps inside need ${formatQuotaValue(key, total)} (${parts.join('; ')}). Fix: raise quota['${key}'] of the IsolatedNamespace, or lower replicas, autoscaling.maxReplicas or resources.`);
+      problems.push(`ResourceQuota ${key} is ${limit} but the apps inside need ${formatQuotaValue(key, total, [...workloads.flatMap((w) => [w.perPod[key], w.claims?.[key]]).filter((q): q is string => q !== undefined), limit])} (${parts.join('; ')}). Fix: raise quota['${key}'] of the IsolatedNamespace, or lower replicas, autoscaling.maxReplicas or resources.`);
     }
   }
   return problems;
+}
+
+// ResourceQuota `hard` keys Kubernetes knows by name: compute and storage totals, object counts.
+const QUOTA_RESOURCES = new Set([
+  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'requests.storage',
+  'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'pods', 'services', 'services.loadbalancers', 'services.nodeports',
+  'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims',
+]);
+// Resources the API server counts in whole units only.
+const WHOLE = new Set(['pods', 'services', 'services.loadbalancers', 'services.nodeports', 'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims']);
+const STORAGE_CLASS_KEY = /^(.+)\.storageclass\.storage\.k8s\.io\/(requests\.storage|persistentvolumeclaims)$/;
+const HUGEPAGES = /^(requests\.)?hugepages-(.+)$/;
+const COUNT = /^count\/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Whether `key` names something a ResourceQuota can limit, and whether it counts whole units. */
+function quotaKey(key: string): { known: boolean; whole: boolean } {
+  if (QUOTA_RESOURCES.has(key)) return { known: true, whole: WHOLE.has(key) };
+  const sc = STORAGE_CLASS_KEY.exec(key);
+  if (sc) return { known: checkDnsSubdomain('storage class', sc[1]) === undefined, whole: sc[2] === 'persistentvolumeclaims' };
+  const huge = HUGEPAGES.exec(key);
+  if (huge) return { known: parseQuantity(huge[2]) !== undefined, whole: false };
+  if (COUNT.test(key)) return { known: true, whole: true };
+  // Extended resources (`requests.nvidia.com/gpu`): a domain-prefixed name, counted whole.
+  const ext = /^(requests|limits)\.(.+)$/.exec(key);
+  if (ext && ext[2].includes('/') && isQualifiedName(ext[2]) && !ext[2].startsWith('kubernetes.io/')) return { known: true, whole: true };
+  return { known: false, whole: false };
+}
+
+/** Problems with one ResourceQuota `hard` entry as a user writes it (`quota["requests.cpu"]`). */
+export function quotaEntryProblem(key: string, value: string): string | undefined {
+  const k = quotaKey(key);
+  if (!k.known) {
+    return `quota key "${key}" is not a resource a ResourceQuota limits. Fix: use a Kubernetes resource name such as "requests.cpu", "limits.memory", "requests.storage", "pods", "services.loadbalancers" or "count/deployments.apps", a storage class's "<class>.storageclass.storage.k8s.io/requests.storage", or an extended resource with "requests." and its domain (e.g. "requests.nvidia.com/gpu").`;
+  }
+  const bad = checkQuantity(`quota["${key}"]`, value);
+  if (bad) return bad;
+  if (k.whole && !Number.isInteger(parseQuantity(value))) {
+    return `quota["${key}"] "${value}" is not a whole number, and Kubernetes counts ${key} in whole units. Fix: write a whole number, e.g. "${Math.max(0, Math.floor(parseQuantity(value) ?? 0))}".`;
+  }
+  return undefined;
 }

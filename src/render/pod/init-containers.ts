@@ -5,6 +5,7 @@ import { ISTIO_CONTAINER_NAMES, InitContainer, SidecarContainer } from '../../mo
 import { checkEnv } from '../../model/env';
 import { digestProblem } from '../../core/image';
 import { gracePeriodProblems, PreStop } from '../../model/lifecycle';
+import { podTargetProblems, TargetVersions } from '../../model/target';
 import { Protocol, WorkloadPort } from '../../model/peer';
 import type { SecurityContextOptions } from '../../model/workload-options';
 import type { KubeContainer, KubeContainerPort, KubeVolume, KubeVolumeMount } from './kube';
@@ -187,6 +188,12 @@ export class PodSideContainers {
     return [...new Set(this.built.flatMap((b) => b.probedPorts))];
   }
 
+  /** `main` (the app container's probed ports) and the sidecars' after them. */
+  public withProbedPorts(main: number[]): number[] {
+    const side = this.probedPorts();
+    return side.length ? [...new Set([...main, ...side])] : main;
+  }
+
   /** The pod's `initContainers`, or undefined when it has none. @internal */
   public _toKube(): KubeContainer[] | undefined {
     return this.built.length ? this.built.map((b) => b.kube) : undefined;
@@ -208,6 +215,21 @@ export function lifecycleProblems(
       { what: 'preStop', hook: p.preStop },
       ...side.containers.map((c) => ({ what: `${c.what} preStop`, hook: c.preStop })),
     ]),
+  ];
+}
+
+/**
+ * What the side containers need from the target and the app's settings, judged at synth: native
+ * sidecars (the user's, or a meshed Job's proxy), the preStop sleep action, ClusterSettings'
+ * requireDigest.
+ */
+export function sideSynthProblems(
+  mainPreStop: PreStop | undefined, side: PodSideContainers,
+  o: { readonly requireDigest: boolean; readonly meshedToCompletion?: string }, target: TargetVersions,
+): Array<string | undefined> {
+  return [
+    ...(o.requireDigest ? side.digestProblems('ClusterSettings requireDigest') : []),
+    ...podTargetProblems({ sidecars: side.sidecarNames, meshedToCompletion: o.meshedToCompletion, preStopSleeps: preStopSleeps(mainPreStop, side) }, target),
   ];
 }
 

@@ -1,14 +1,16 @@
-// The quota arithmetic for pods with init containers and native sidecars (src/model/pod-quota.ts)
-// held against upstream Kubernetes: k8s.io/component-helpers/resource PodRequests and PodLimits,
+// Pods with init containers and native sidecars, judged by upstream Kubernetes: Pod Security
+// Admission (test/psa) on the pod as Istio injects it, against the library's own checker; and the
+// quota arithmetic (src/model/pod-quota.ts) against k8s.io/component-helpers/resource PodRequests and PodLimits,
 // what the scheduler and the ResourceQuota admission count (test/podrequests, built by
 // scripts/install-tools.sh at the version its go.mod pins). On seeded random pods, and on the pods
 // the library itself renders, compared with what each workload's footprint tells the quota.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { SecureApp, SecureJob, SecureStatefulSet } from '../src';
+import { checkPodSecurity, Mesh, SecureApp, SecureJob, SecureStatefulSet } from '../src';
+import { withInjectedContainers } from '../src/render/mesh/injection';
 import { parseQuantity } from '../src/core/validate';
 import { effectivePodQuota, QuotaContainer } from '../src/model/pod-quota';
-import { ensureJudges, TOOLS } from './support/judges';
+import { ensureJudges, psaEvaluate, TOOLS } from './support/judges';
 import { newChart, synthApp } from './support/synth';
 
 beforeAll(() => ensureJudges(), 1_800_000);
@@ -123,4 +125,40 @@ test('on the pods the library renders: what the footprint tells the quota is wha
   workloads.forEach((w, i) => expectSame(numbers(w.footprint().perPod), theirs[i], w.node.path));
   expect(workloads.map((w) => w.footprint().perPod['requests.cpu'])).toEqual(['1100m', '2100m', '100m']);
   expect(workloads[2].footprint().perPod['requests.ephemeral-storage']).toBe('1Gi');
+});
+
+test('upstream Pod Security Admission judges the injected pod with its sidecars and init containers as the library does', () => {
+  const { chart } = newChart({ namespace: 'shop' });
+  const image = 'ghcr.io/acme/web:1.0.0';
+  const cases: Array<[string, object]> = [
+    ['hardened', { sidecars: [{ name: 's', image }], initContainers: [{ name: 'i', image }] }],
+    ['privileged sidecar', { sidecars: [{ name: 's', image, relax: { privileged: true } }] }],
+    ['init container adds NET_ADMIN', { initContainers: [{ name: 'i', image, relax: { addCapabilities: ['NET_ADMIN'] } }] }],
+    ['sidecar escalates, writable root', { sidecars: [{ name: 's', image, relax: { allowPrivilegeEscalation: true, writableRootFilesystem: true } }] }],
+  ];
+  cases.forEach(([, props], i) => new SecureApp(chart, `w${i}`, { name: `w${i}`, image, ...props }));
+  // Rendered without the synth-time check (it would refuse the relaxed ones): the pod templates themselves.
+  const templates = cases.map((_, i) => (chart.node.findChild(`w${i}`) as any)._renderPodTemplate());
+  const meshes = [undefined, Mesh.sidecar({ istioCni: true }), Mesh.sidecar()];
+  const requests = templates.flatMap((t, i) => meshes.map((mesh) => ({
+    id: `${cases[i][0]} / ${mesh ? `sidecar mesh${mesh.istioCni ? ' with CNI' : ''}` : 'no mesh'}`,
+    level: 'restricted' as const, version: 'latest',
+    pod: withInjectedContainers(t, mesh, { kubernetesVersion: '1.35', istioVersion: '1.27' }),
+  })));
+  const upstream = psaEvaluate(requests);
+  // Without the CNI plugin, istio-init (root, NET_ADMIN) fails restricted on every pod: the library refuses that namespace.
+  const verdicts = requests.map((r) => {
+    const theirs = [...new Set(upstream.get(r.id)!.map((v) => v.check))].sort();
+    const ours = [...new Set(checkPodSecurity(r.pod, 'restricted', 'latest').map((v) => v.check))].sort();
+    expect(`${r.id}: ${ours.join(',')}`).toBe(`${r.id}: ${theirs.join(',')}`);
+    return `${r.id}: ${ours.join(',') || 'pass'}`;
+  });
+  expect(verdicts).toEqual([
+    'hardened / no mesh: pass', 'hardened / sidecar mesh with CNI: pass', 'hardened / sidecar mesh: capabilities_restricted,runAsNonRoot,runAsUser',
+    'privileged sidecar / no mesh: privileged', 'privileged sidecar / sidecar mesh with CNI: privileged', 'privileged sidecar / sidecar mesh: capabilities_restricted,privileged,runAsNonRoot,runAsUser',
+    'init container adds NET_ADMIN / no mesh: capabilities_restricted', 'init container adds NET_ADMIN / sidecar mesh with CNI: capabilities_restricted',
+    'init container adds NET_ADMIN / sidecar mesh: capabilities_restricted,runAsNonRoot,runAsUser',
+    'sidecar escalates, writable root / no mesh: allowPrivilegeEscalation', 'sidecar escalates, writable root / sidecar mesh with CNI: allowPrivilegeEscalation',
+    'sidecar escalates, writable root / sidecar mesh: allowPrivilegeEscalation,capabilities_restricted,runAsNonRoot,runAsUser',
+  ]);
 });
