@@ -242,7 +242,8 @@ export abstract class SecureWorkload extends Construct implements IWorkload, IPl
    */
   public addService(name: string, options: AddServiceOptions = {}): ApiObject {
     return addWorkloadService({
-      scope: this, path: this.path, serviceName: this.serviceName, namespace: this.namespace, labels: this.labels, selector: this.selector,
+      // Every kind that has its own Service makes it its child 'Service'; a node agent or a Job has none to clash with.
+      scope: this, path: this.path, serviceName: this.node.tryFindChild('Service') ? this.serviceName : undefined, namespace: this.namespace, labels: this.labels, selector: this.selector,
       ports: this.ports, servicePorts: this._parts.ports.servicePorts, meshed: this.mesh !== undefined, placement: this.placement,
     }, name, options);
   }

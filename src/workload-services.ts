@@ -15,7 +15,8 @@ import { ServiceType } from './model/workload-options';
 export interface ServiceHost {
   readonly scope: Construct;
   readonly path: string;
-  readonly serviceName: string;
+  /** The name of the workload's own Service, when it has one (a DaemonSet or Job has none). */
+  readonly serviceName?: string;
   readonly namespace?: string;
   readonly labels: { readonly [key: string]: string };
   readonly selector: { readonly [key: string]: string };

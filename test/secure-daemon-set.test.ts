@@ -119,6 +119,18 @@ describe('SecureDaemonSet', () => {
     expect(() => new SecureDaemonSet(c, 'js', { image: IMAGE, relax: { hostPaths: '/var/log' as any } })).toThrow('[c/js] relax.hostPaths must be a list, got "/var/log". Fix: pass an array.');
   });
 
+  test('addService may take the agent\'s own name: a DaemonSet has no Service of its own to clash with', () => {
+    const { app: a, chart: c } = newChart({ namespace: 'ops' });
+    const otel = new SecureDaemonSet(c, 'otel', { name: 'otel', image: IMAGE, port: 4317, portName: 'grpc-otlp' });
+    otel.addService('otel');
+    expect(one(synthApp(a), 'Service', 'otel').spec).toEqual({
+      type: 'ClusterIP', selector: { 'app.kubernetes.io/instance': 'otel' }, ports: [{ name: 'grpc-otlp', port: 4317, targetPort: 'grpc-otlp', protocol: 'TCP' }],
+    });
+    const { chart: c2 } = newChart({ namespace: 'ops' });
+    const app = new SecureApp(c2, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    expect(() => app.addService('web')).toThrow('[test/web] addService("web"): "web" is the workload\'s own Service. Fix: give the added Service another name, or set serviceName on the workload.');
+  });
+
   test('bad maxUnavailable and nodes are refused; the quota counts one pod per node', () => {
     const c = new Chart(Testing.app(), 'c');
     expect(() => new SecureDaemonSet(c, 'a', { image: IMAGE, maxUnavailable: 0, nodes: 0 })).toThrow(SecureConfigError);

@@ -124,7 +124,8 @@ describe('several Services for one workload (addService)', () => {
       '[test/web] addService("web-6") options.ports[0].port must be a number, got "80". Fix: pass a whole number, not text.',
     );
     const worker = new SecureApp(chart, 'worker', { name: 'worker', image: IMAGE });
-    expect(thrown(() => worker.addService('worker'))).toContain('"worker" is the workload\'s own Service');
+    // A worker has no Service of its own, so its name is free; what it lacks is a port.
+    expect(thrown(() => worker.addService('worker'))).toBe('[test/worker] addService("worker"): the workload has no container port for a Service to send to. Fix: give it a `port` (or `ports`).');
     expect(thrown(() => worker.addService('worker-svc'))).toContain('addService("worker-svc"): the workload has no container port for a Service to send to.');
   });
 });

@@ -117,9 +117,10 @@ describe('the Python binding', () => {
       { env: { ...ENV, CDK8S_OUTDIR: ts } });
     run(VENV_PY, [path.join(HERE, 'platform_app.py')], { env: { ...ENV, CDK8S_OUTDIR: py } });
 
-    // The Python port is of examples/platform.ts; examples/north-south.ts (storefront, catalog) is TypeScript only.
+    // The Python port is of examples/platform.ts; examples/north-south.ts (storefront, catalog) and
+    // examples/bookstore.ts are TypeScript only.
     const all = manifests(ts);
-    expect(all.map(([f]) => f)).toEqual(['catalog.k8s.yaml', 'payments.k8s.yaml', 'shop.k8s.yaml', 'storefront.k8s.yaml']);
+    expect(all.map(([f]) => f)).toEqual(['bookstore.k8s.yaml', 'catalog.k8s.yaml', 'payments.k8s.yaml', 'shop.k8s.yaml', 'storefront.k8s.yaml']);
     const expected = all.filter(([f]) => f === 'payments.k8s.yaml' || f === 'shop.k8s.yaml');
     const shop = parseAllDocuments(expected[1][1]).map((d) => d.toJSON());
     expect(shop.filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['api', 'web']);
