@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  DeploymentStrategy, IsolatedNamespace, PercentOrAbsolute, PersistentAccessMode, SecureApp, SecureConfigError, SecureStatefulSet,
+  DeploymentStrategy, IsolatedNamespace, MonitoredService, PercentOrAbsolute, PersistentAccessMode, SecureApp, SecureConfigError, SecureStatefulSet,
 } from '../src';
 import { installMatchers } from '../src/testing';
 import { expectValidManifests } from './support/schema';
@@ -92,6 +92,17 @@ describe('SecureApp strategy', () => {
     expect(thrown(() => new SecureApp(c, 'y', { image: IMAGE, strategy: { type: 'Recreate' } as any }))).toBe(
       '[c/y] strategy must be a DeploymentStrategy, got a plain object. Fix: make it with DeploymentStrategy.rollingUpdate() or DeploymentStrategy.recreate().');
     expect(thrown(() => new SecureApp(c, 'z', { image: IMAGE, persistentDirs: '/data' as any }))).toBe('[c/z] persistentDirs must be a list, got "/data". Fix: pass an array.');
+  });
+
+  test('a MonitoredService is a SecureApp here too: its strategy and claims reach its Deployment', () => {
+    const { app, chart } = newChart({ namespace: 'wiki' });
+    new MonitoredService(chart, 'm', {
+      name: 'm', image: IMAGE, port: 8080, metrics: { port: 9090 },
+      persistentDirs: [{ path: '/data', size: '1Gi' }],
+    });
+    const out = synthApp(app);
+    expect(one(out, 'Deployment', 'm').spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+    expect(one(out, 'PersistentVolumeClaim', 'm-data').spec.resources).toEqual({ requests: { storage: '1Gi' } });
   });
 
   test('the pods quota: Recreate counts no surge pod, a rolling update the surge it allows', () => {
