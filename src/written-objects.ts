@@ -63,7 +63,8 @@ const FIX: Record<string, string> = {
 const DEFAULT_FIX = 'remove the patch and use the typed options of the construct that made the object, which the library models and checks';
 
 const owners = new WeakSet<IConstruct>();
-const memo = new WeakMap<ApiObject, { patches: number; problems: string[] }>();
+// Keyed by the patches themselves (op, path, value), so a changed patch is judged again.
+const memo = new WeakMap<ApiObject, { patches: string; problems: string[] }>();
 
 /** The owner a construct's objects belong to: the nearest one that judges its objects. */
 function ownerOf(c: IConstruct): IConstruct | undefined {
@@ -74,12 +75,13 @@ function ownerOf(c: IConstruct): IConstruct | undefined {
 function problemsOf(obj: ApiObject): string[] {
   const ops = patchesOf(obj);
   if (ops.length === 0) return [];
+  const key = JSON.stringify(patchArray(obj).map((p) => (typeof p?._toJson === 'function' ? p._toJson() : null)));
   const cached = memo.get(obj);
-  if (cached?.patches === ops.length) return cached.problems;
+  if (cached?.patches === key) return cached.problems;
   const fix = FIX[obj.kind] ?? DEFAULT_FIX;
   const problems = patchFindings(unpatchedJson(obj), obj.toJson())
     .map((f) => `${f.subject} ${f.field}: ${f.message}, written by ${patchedBy(obj, ops)}. Fix: ${fix}.`);
-  memo.set(obj, { patches: ops.length, problems });
+  memo.set(obj, { patches: key, problems });
   return problems;
 }
 

@@ -166,3 +166,20 @@ describe('formatQuantity: a sum in the units of its parts', () => {
     expect(formatQuantity(n, like)).toBe(shown);
   });
 });
+
+describe('value-class options are type-checked too', () => {
+  test.each([
+    ['a string for istioCni', () => Mesh.sidecar({ istioCni: 'false' as any }), '[test/shop] mesh.istioCni must be true or false, got "false". Fix: pass a boolean.'],
+    ['a number for the revision', () => Mesh.sidecar({ revision: 1 as any }), 'mesh.revision must be a string, got number 1.'],
+    ['a string for the proxy CPU', () => Mesh.sidecar({ proxyCpu: '100m' as any }), 'mesh.proxyCpu must be an object, got "100m".'],
+    ['null options', () => Mesh.ambient(null as any), undefined],
+  ])('Mesh: %s', (_name, mesh, message) => {
+    const attempt = () => new IsolatedNamespace(newChart().chart, 'shop', { mesh: mesh() });
+    if (message === undefined) expect(attempt).not.toThrow();
+    else expect(attempt).toThrow(message);
+  });
+
+  test('EnvValue.fromValue with a number is refused naming the env var', () => {
+    expect(app({ env: { PORT: EnvValue.fromValue(8080 as any) } })).toThrow('[test/web] env "PORT": EnvValue.fromValue() value must be a string, got number 8080. Fix: pass text, e.g. "8080" (Kubernetes env values are strings).');
+  });
+});

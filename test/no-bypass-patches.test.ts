@@ -219,3 +219,14 @@ describe('a SecureService\'s Service is judged too', () => {
     expect(() => synthApp(app)).toThrow(/\[test\/front\] Service default\/front spec\.selector: is \{\} where the library wrote \{"[^"]+":"true"\}, which changes which pods the Service sends traffic to or who can reach it, written by the JSON patch on Service test\/front\/Service \(replace \/spec\/selector\)\./);
   });
 });
+
+describe('a patch changed between two synths is judged again', () => {
+  test('a widening written after a harmless synth fails the next synth', () => {
+    const { app, api } = shop();
+    api.networkPolicy.addJsonPatch(JsonPatch.add('/metadata/labels/team', 'payments'));
+    expect(() => synthApp(app)).not.toThrow();
+    const patches = (api.networkPolicy as any).patches;
+    patches[0] = JsonPatch.add('/spec/ingress/-', {});
+    expect(() => synthApp(app)).toThrow('NetworkPolicy shop/api spec.ingress[1]: admits from all sources on all ports');
+  });
+});

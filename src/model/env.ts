@@ -22,7 +22,8 @@ export interface EnvValueFromResourceOptions {
 export class EnvValue {
   /** A literal value. */
   public static fromValue(value: string): EnvValue {
-    return new EnvValue({ value }, true);
+    return new EnvValue({ value }, true, typeof value === 'string' ? undefined
+      : `EnvValue.fromValue() value must be a string, got ${value === null ? 'null' : `${typeof value} ${String(value)}`}. Fix: pass text, e.g. "${String(value)}" (Kubernetes env values are strings).`);
   }
 
   /** A key of a Secret. */

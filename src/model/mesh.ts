@@ -1,6 +1,7 @@
 import { DEFAULT_PROXY_RESOURCES } from '../core/defaults';
 import type { ResourceRange } from './resources';
 import { checkLabels, checkResourceRange } from '../core/validate';
+import { bool, obj, schemaProblems, str } from '../core/prop-schema';
 
 /** How workloads join the Istio mesh. */
 export enum MeshMode {
@@ -67,6 +68,9 @@ export interface SidecarMeshOptions extends MeshOptions {
   readonly proxyMemory?: ResourceRange;
 }
 
+const RANGE = obj({ request: str, limit: str });
+const MESH_OPTIONS = obj({ mtls: str, istioCni: bool, revision: str, scrapeProxyMetrics: bool, proxyCpu: RANGE, proxyMemory: RANGE });
+
 /** Istio mesh membership of a namespace: sidecar injection or ambient. */
 export class Mesh {
   /** Sidecar injection. */
@@ -92,7 +96,10 @@ export class Mesh {
   /** Sidecar requests and limits by resource. */
   public readonly proxyResources: ProxyResources;
 
-  private constructor(mode: MeshMode, options: SidecarMeshOptions) {
+  private constructor(mode: MeshMode, given: SidecarMeshOptions) {
+    // Types first (a JavaScript caller's options): `istioCni: "false"` must not read as true.
+    const options = given ?? {};
+    this.shape = schemaProblems('mesh', options, MESH_OPTIONS);
     this.mode = mode;
     this.mtls = options.mtls ?? MtlsMode.STRICT;
     this.istioCni = mode === MeshMode.AMBIENT || (options.istioCni ?? false);
@@ -104,8 +111,11 @@ export class Mesh {
     };
   }
 
+  private readonly shape: string[];
+
   /** Problems with the options, for the owning construct to report. */
   public problems(): string[] {
+    if (this.shape.length > 0) return [...this.shape];
     return ([
       this.revision !== undefined ? checkLabels('mesh revision', { 'istio.io/rev': this.revision }) : undefined,
       ...[['cpu', 'proxyCpu'], ['memory', 'proxyMemory']].map(([r, option]) => checkResourceRange(
