@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, RbacSubject, SecureApp } from '../src';
+import { EnvValue, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, Probe, RbacSubject, SecureApp } from '../src';
 import { formatQuantity } from '../src/core/validate';
 import { newChart, one, synthApp } from './support/synth';
 
@@ -181,5 +181,23 @@ describe('value-class options are type-checked too', () => {
 
   test('EnvValue.fromValue with a number is refused naming the env var', () => {
     expect(app({ env: { PORT: EnvValue.fromValue(8080 as any) } })).toThrow('[test/web] env "PORT": EnvValue.fromValue() value must be a string, got number 8080. Fix: pass text, e.g. "8080" (Kubernetes env values are strings).');
+  });
+});
+
+describe('exec probe commands from a JavaScript caller', () => {
+  test.each([
+    ['a string', 'ls', '"ls"'],
+    ['an empty list', [], '[]'],
+    ['a number inside', ['/bin/check', 3], '["/bin/check",3]'],
+  ])('%s is refused, not spread into letters', (_name, command, shown) => {
+    expect(app({ liveness: Probe.exec(command as any) })).toThrow(
+      `[test/web] liveness probe exec command must be a non-empty list of strings, got ${shown}. Fix: e.g. Probe.exec(['/bin/healthcheck', '--ready']).`);
+  });
+
+  test('a list of strings renders as written', () => {
+    const { app: a, chart } = newChart();
+    new SecureApp(chart, 'web', { image: IMAGE, port: 8080, liveness: Probe.exec(['/bin/check', '--live']) });
+    const deployment = synthApp(a).find((o: any) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].livenessProbe.exec).toEqual({ command: ['/bin/check', '--live'] });
   });
 });

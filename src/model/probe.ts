@@ -70,8 +70,12 @@ export class Probe {
 
   /** A command run in the container exits 0. For workers without a port. */
   public static exec(command: string[], options: ProbeOptions = {}): Probe {
-    const cmd = [...command];
-    return new Probe(plainCopy(options), () => ({ exec: { command: [...cmd] } }), false);
+    // A JavaScript caller's string would spread into one-letter arguments: judge the list as given.
+    const cmd = Array.isArray(command) ? [...command] : command;
+    return new Probe(plainCopy(options ?? {}), () => ({ exec: { command: [...(cmd as string[])] } }), false, (what) => [
+      !Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string')
+        ? `${what} exec command must be a non-empty list of strings, got ${JSON.stringify(cmd) ?? String(cmd)}. Fix: e.g. Probe.exec(['/bin/healthcheck', '--ready']).` : undefined,
+    ]);
   }
 
   private constructor(
