@@ -1,6 +1,6 @@
 import {
   ClusterSettings, EnvValue, HttpScheme, IsolatedNamespace, Mesh, MonitoredService, MountedFiles, PodSecurityLevel, PreStop, Probe,
-  SecureApp, SecureConfigError, SecureCronJob, SecureDaemonSet, SecureJob, SecureStatefulSet, supportsPreStopSleep,
+  SecureApp, SecureCronJob, SecureDaemonSet, SecureJob, SecureStatefulSet, supportsPreStopSleep,
 } from '../src';
 import { checkPodSecurity } from '../src/checks/pod-security';
 import { effectivePodQuota } from '../src/model/pod-quota';
@@ -8,6 +8,7 @@ import { withInjectedContainers } from '../src/render/mesh/injection';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { newChart, one, synthApp } from './support/synth';
+import { thrown } from './support/thrown';
 
 // Init containers and native sidecars on every kind, the injected pod's order, Pod Security on
 // it, the pod's effective quota, and the lifecycle and probe options.
@@ -16,16 +17,6 @@ const IMAGE = 'ghcr.io/acme/web:1.4.2';
 const SHIPPER = 'ghcr.io/acme/shipper:0.9.1';
 const MIGRATE = 'ghcr.io/acme/migrate:2.0.1';
 const names = (cs: any[] | undefined) => (cs ?? []).map((c) => c.name);
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SecureConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SecureConfigError');
-}
 
 /** The message of a synth-time validation failure. */
 function synthError(f: () => unknown): string {

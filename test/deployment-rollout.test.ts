@@ -1,24 +1,15 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  DeploymentStrategy, IsolatedNamespace, MonitoredService, PercentOrAbsolute, PersistentAccessMode, SecureApp, SecureConfigError, SecureStatefulSet,
+  DeploymentStrategy, IsolatedNamespace, MonitoredService, PercentOrAbsolute, PersistentAccessMode, SecureApp, SecureStatefulSet,
 } from '../src';
 import { installMatchers } from '../src/testing';
 import { expectValidManifests } from './support/schema';
 import { newChart, one, synthApp } from './support/synth';
+import { thrown } from './support/thrown';
 
 installMatchers();
 
 const IMAGE = 'ghcr.io/acme/wiki:2.5.1';
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SecureConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SecureConfigError');
-}
 
 function synthError(app: ReturnType<typeof newChart>['app']): string[] {
   try {

@@ -1,6 +1,6 @@
 import { Chart, JsonPatch, Testing } from 'cdk8s';
 import {
-  ConcurrencyPolicy, IsolatedNamespace, JobRestartPolicy, Mesh, PodFailureAction, SecureApp, SecureConfigError, SecureCronJob, SecureJob,
+  ConcurrencyPolicy, IsolatedNamespace, JobRestartPolicy, Mesh, PodFailureAction, SecureApp, SecureCronJob, SecureJob,
 } from '../src';
 import { checkCronSchedule, checkTimeZone } from '../src/core/schedule';
 import { withInjectedContainers } from '../src/render/mesh/injection';
@@ -8,21 +8,12 @@ import { installMatchers } from '../src/testing';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { DNS_RULE, newChart, one, synthApp } from './support/synth';
+import { thrown } from './support/thrown';
 
 installMatchers();
 
 const IMAGE = 'ghcr.io/acme/migrate:2.0.1';
 const sel = (name: string) => ({ matchLabels: { 'app.kubernetes.io/instance': name } });
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SecureConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SecureConfigError');
-}
 
 describe('SecureJob', () => {
   const { app, chart } = newChart({ namespace: 'shop' });

@@ -1,10 +1,11 @@
 import {
-  Endpoint, IsolatedNamespace, Mesh, NetworkModel, Peer, PeerKind, renderConnectivity, SecureApp, SecureConfigError, SecureService,
+  Endpoint, IsolatedNamespace, Mesh, NetworkModel, Peer, PeerKind, renderConnectivity, SecureApp, SecureService,
   SecureStatefulSet, ServiceType,
 } from '../src';
 import { installMatchers } from '../src/testing';
 import { expectValidManifests } from './support/schema';
 import { newChart, one, synthApp } from './support/synth';
+import { thrown } from './support/thrown';
 
 installMatchers();
 
@@ -12,16 +13,6 @@ const IMAGE = 'docker.io/istio/examples-bookinfo-reviews-v1:1.20.2';
 const QUOTA = { 'requests.cpu': '20', 'requests.memory': '40Gi', 'limits.cpu': '20', 'limits.memory': '40Gi' };
 const instance = (name: string) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': name } } });
 const principal = (sa: string) => `cluster.local/ns/bookinfo/sa/${sa}`;
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SecureConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SecureConfigError');
-}
 
 /** Bookinfo as the issue ports it: productpage → reviews (v1, v2, v3) → ratings (v2 and v3 only), reviews → details. */
 function bookinfo() {

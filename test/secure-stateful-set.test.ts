@@ -1,26 +1,17 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  ClaimRetention, IsolatedNamespace, Mesh, PersistentAccessMode, PodManagementPolicy, SecureApp, SecureConfigError, SecureJob, SecureStatefulSet,
+  ClaimRetention, IsolatedNamespace, Mesh, PersistentAccessMode, PodManagementPolicy, SecureApp, SecureJob, SecureStatefulSet,
 } from '../src';
 import { installMatchers } from '../src/testing';
 import { polarisFailures } from './support/polaris';
 import { expectValidManifests } from './support/schema';
 import { DNS_RULE, newChart, one, synthApp } from './support/synth';
+import { thrown } from './support/thrown';
 
 installMatchers();
 
 const PG = 'postgres:16.4';
 const sel = (name: string) => ({ matchLabels: { 'app.kubernetes.io/instance': name } });
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SecureConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SecureConfigError');
-}
 
 describe('SecureStatefulSet', () => {
   const { app, chart } = newChart({ namespace: 'shop' });

@@ -1,23 +1,14 @@
 import { Chart } from 'cdk8s';
 import {
-  Gateway, IsolatedNamespace, ListenerProtocol, Mesh, MonitoredService, Protocol, RbacSubject, runRules, SecureApp, SecureConfigError, SecureStatefulSet,
+  Gateway, IsolatedNamespace, ListenerProtocol, Mesh, MonitoredService, Protocol, RbacSubject, runRules, SecureApp, SecureStatefulSet,
   ServiceType,
 } from '../src';
 import { expectValidManifests } from './support/schema';
 import { all, newChart, one, synthApp } from './support/synth';
+import { thrown } from './support/thrown';
 
 const IMAGE = 'ghcr.io/acme/app:1.0.0';
 const PG = 'postgres:16.4';
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SecureConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SecureConfigError');
-}
 
 describe('several Services for one workload (addService)', () => {
   test("Online Boutique's frontend-external: a LoadBalancer on port 80 beside the ClusterIP frontend", () => {
