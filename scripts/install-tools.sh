@@ -71,26 +71,22 @@ if ! stamp_ok "$TOOLS/bin/kube-score" "$KUBE_SCORE_VERSION"; then
   log "kube-score built in $((SECONDS - start))s"
 fi
 
-# Pod Security Admission judge (test/psa, upstream k8s.io/pod-security-admission)
-psa_hash=$(cat "$PSA_DIR/go.mod" "$PSA_DIR/go.sum" "$PSA_DIR"/*.go | sha256sum | cut -c1-16)
-if ! stamp_ok "$TOOLS/bin/psa-judge" "$psa_hash"; then
-  log "building psa-judge ($psa_hash)"
-  start=$SECONDS
-  (cd "$PSA_DIR" && go build -mod=readonly -o "$TOOLS/bin/psa-judge" .)
-  echo "$psa_hash" >"$TOOLS/bin/psa-judge.version"
-  log "psa-judge built in $((SECONDS - start))s"
-fi
-
-# Pod requests judge (test/podrequests, upstream k8s.io/component-helpers/resource)
-PODREQ_DIR="$ROOT/test/podrequests"
-podreq_hash=$(cat "$PODREQ_DIR/go.mod" "$PODREQ_DIR/go.sum" "$PODREQ_DIR"/*.go | sha256sum | cut -c1-16)
-if ! stamp_ok "$TOOLS/bin/pod-requests" "$podreq_hash"; then
-  log "building pod-requests ($podreq_hash)"
-  start=$SECONDS
-  (cd "$PODREQ_DIR" && go build -mod=readonly -o "$TOOLS/bin/pod-requests" .)
-  echo "$podreq_hash" >"$TOOLS/bin/pod-requests.version"
-  log "pod-requests built in $((SECONDS - start))s"
-fi
+# A judge of ours in Go under test/: rebuilt when its sources change (their hash is the stamp).
+build_go_judge() { # <binary name> <source dir>
+  local name=$1 dir=$2 hash start
+  hash=$(cat "$dir/go.mod" "$dir/go.sum" "$dir"/*.go | sha256sum | cut -c1-16)
+  if ! stamp_ok "$TOOLS/bin/$name" "$hash"; then
+    log "building $name ($hash)"
+    start=$SECONDS
+    (cd "$dir" && go build -mod=readonly -o "$TOOLS/bin/$name" .)
+    echo "$hash" >"$TOOLS/bin/$name.version"
+    log "$name built in $((SECONDS - start))s"
+  fi
+}
+# Pod Security Admission (upstream k8s.io/pod-security-admission)
+build_go_judge psa-judge "$PSA_DIR"
+# Pod requests and limits (upstream k8s.io/component-helpers/resource)
+build_go_judge pod-requests "$ROOT/test/podrequests"
 
 # Checkov, in its own virtualenv
 CHECKOV="$TOOLS/checkov/bin/checkov"
