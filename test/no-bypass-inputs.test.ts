@@ -82,6 +82,8 @@ describe('quota keys and values', () => {
     ['an extended resource without its domain', { 'requests.gpu': '1' }, 'quota key "requests.gpu" is not a resource a ResourceQuota limits.'],
     ['a bad storage class', { 'Fast.storageclass.storage.k8s.io/requests.storage': '1Ti' }, 'quota key "Fast.storageclass.storage.k8s.io/requests.storage" is not a resource'],
     ['a value that is not a quantity', { 'requests.memory': '8 GB' }, '[test/shop] quota["requests.memory"] "8 GB" is not a valid Kubernetes quantity.'],
+    ['an extended resource by limit', { 'limits.nvidia.com/gpu': '4' },
+      '[test/shop] quota key "limits.nvidia.com/gpu" limits an extended resource, which a ResourceQuota quotas only as "requests.nvidia.com/gpu" (extended resources are never overcommitted, so request and limit are the same). Fix: write "requests.nvidia.com/gpu".'],
     ['a negative value', { 'requests.cpu': '-1' }, 'quota["requests.cpu"] "-1" is not a valid Kubernetes quantity.'],
     ['half a pod', { pods: '1.5' }, '[test/shop] quota["pods"] "1.5" is not a whole number, and Kubernetes counts pods in whole units. Fix: write a whole number, e.g. "1".'],
     ['a number for a value', { pods: 10 }, 'quota["pods"] must be a string, got number 10.'],

@@ -118,13 +118,18 @@ function quotaKey(key: string): { known: boolean; whole: boolean } {
   if (huge) return { known: parseQuantity(huge[2]) !== undefined, whole: false };
   if (COUNT.test(key)) return { known: true, whole: true };
   // Extended resources (`requests.nvidia.com/gpu`): a domain-prefixed name, counted whole.
-  const ext = /^(requests|limits)\.(.+)$/.exec(key);
-  if (ext && ext[2].includes('/') && isQualifiedName(ext[2]) && !ext[2].startsWith('kubernetes.io/')) return { known: true, whole: true };
+  const ext = /^requests\.(.+)$/.exec(key);
+  if (ext && ext[1].includes('/') && isQualifiedName(ext[1]) && !ext[1].startsWith('kubernetes.io/')) return { known: true, whole: true };
   return { known: false, whole: false };
 }
 
 /** Problems with one ResourceQuota `hard` entry as a user writes it (`quota["requests.cpu"]`). */
 export function quotaEntryProblem(key: string, value: string): string | undefined {
+  const ext = /^limits\.(.+\/.+)$/.exec(key);
+  if (ext && quotaKey(`requests.${ext[1]}`).known) {
+    // Extended resources cannot be overcommitted, so Kubernetes quotas them by request only.
+    return `quota key "${key}" limits an extended resource, which a ResourceQuota quotas only as "requests.${ext[1]}" (extended resources are never overcommitted, so request and limit are the same). Fix: write "requests.${ext[1]}".`;
+  }
   const k = quotaKey(key);
   if (!k.known) {
     return `quota key "${key}" is not a resource a ResourceQuota limits. Fix: use a Kubernetes resource name such as "requests.cpu", "limits.memory", "requests.storage", "pods", "services.loadbalancers" or "count/deployments.apps", a storage class's "<class>.storageclass.storage.k8s.io/requests.storage", or an extended resource with "requests." and its domain (e.g. "requests.nvidia.com/gpu").`;
